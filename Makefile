@@ -1,0 +1,50 @@
+# The two commands: `make run` serves the workbench, `make test` runs every test.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+DATA_DIR ?= data
+
+.PHONY: run test lint install install-test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# Serve on http://127.0.0.1:8000 with a demo project and demo logins.
+# Embedded by default (SQLite in ./data, tasks in-process); with REDIS_URL set a
+# Celery worker is started beside the web server.
+run: install
+	@mkdir -p $(DATA_DIR)
+	@test -s $(DATA_DIR)/secret_key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $(DATA_DIR)/secret_key
+	@export SECRET_KEY="$$(cat $(DATA_DIR)/secret_key)"; \
+	$(BIN)/python manage.py migrate --noinput -v0 && \
+	$(BIN)/python manage.py collectstatic --noinput -v0 && \
+	$(BIN)/python manage.py seed_demo && \
+	if [ -n "$$REDIS_URL" ]; then \
+		$(BIN)/celery -A factcheck worker --loglevel=info --concurrency=2 & \
+		trap 'kill $$!' EXIT; \
+	fi; \
+	$(BIN)/gunicorn factcheck.wsgi --bind 127.0.0.1:8000 --workers 2 --threads 4 --access-logfile -
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Lint, migrations check, then the whole suite. Tests that need PostgreSQL, Redis or
+# Chromium say so and are skipped when those are missing (see README).
+test: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	SECRET_KEY=test-only $(BIN)/python manage.py makemigrations --check --dry-run -v1
+	SECRET_KEY=test-only $(BIN)/python -m pytest $(PYTEST_ARGS)

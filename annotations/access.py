@@ -1,0 +1,50 @@
+"""Who may see and do what. Every page and endpoint fetches its objects through these:
+a stranger gets 404 (the object does not exist for them), a member without the right
+role gets 403."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import Claim, Document, Membership, Project, Role
+
+
+def get_membership(user, project: Project) -> Membership:
+    membership = project.memberships.filter(user=user).first() if user.is_authenticated else None
+    if membership is None:
+        raise Http404("No such project.")
+    return membership
+
+
+def check_role(membership: Membership, *, review: bool = False, admin: bool = False) -> None:
+    if admin and membership.role != Role.ADMIN:
+        raise PermissionDenied("Only the project's admins can do this.")
+    if review and membership.role not in (Role.EDITOR, Role.ADMIN):
+        raise PermissionDenied("Only the project's editors and admins can review.")
+
+
+def get_project_for_user(
+    user, slug: str, *, review: bool = False, admin: bool = False
+) -> tuple[Project, Membership]:
+    project = get_object_or_404(Project.objects.select_related("rating_scale"), slug=slug)
+    membership = get_membership(user, project)
+    check_role(membership, review=review, admin=admin)
+    return project, membership
+
+
+def get_document_for_user(user, pk: int) -> tuple[Document, Membership]:
+    document = get_object_or_404(Document.objects.select_related("project"), pk=pk)
+    return document, get_membership(user, document.project)
+
+
+def get_claim_for_user(
+    user, pk: int, *, review: bool = False
+) -> tuple[Claim, Membership]:
+    claim = get_object_or_404(
+        Claim.objects.select_related("document", "project__rating_scale"), pk=pk
+    )
+    membership = get_membership(user, claim.project)
+    check_role(membership, review=review)
+    return claim, membership

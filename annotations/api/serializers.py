@@ -1,0 +1,228 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ..models import (
+    Annotation,
+    Claim,
+    Document,
+    Project,
+    RatingLabel,
+    RatingScale,
+    Review,
+    Source,
+    Stance,
+)
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know, instead of silently dropping them."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            unknown = set(data.keys()) - set(self.fields)
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["Unknown field."] for name in sorted(unknown)}
+                )
+        return super().to_internal_value(data)
+
+
+class StrictModelSerializer(StrictSerializer, serializers.ModelSerializer):
+    pass
+
+
+class RatingLabelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RatingLabel
+        fields = ["key", "label", "description", "colour", "ordinal", "fever_label"]
+
+
+class ProjectSerializer(StrictModelSerializer):
+    rating_scale = serializers.SlugRelatedField(
+        slug_field="key", queryset=RatingScale.objects.all(), required=False
+    )
+    labels = RatingLabelSerializer(source="rating_scale.labels", many=True, read_only=True)
+    free_text_verdicts = serializers.BooleanField(source="rating_scale.free_text", read_only=True)
+    slug = serializers.SlugField(required=False)
+
+    class Meta:
+        model = Project
+        fields = [
+            "slug",
+            "name",
+            "description",
+            "guidelines",
+            "rating_scale",
+            "labels",
+            "free_text_verdicts",
+            "annotations_per_claim",
+            "checkworthiness_threshold",
+            "match_threshold",
+            "scorer",
+            "queue_order",
+            "organisation_name",
+            "organisation_url",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+        # Uniqueness is checked by create_project, with a message naming the slug.
+        extra_kwargs = {"slug": {"validators": []}}
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "project",
+            "title",
+            "url",
+            "publisher",
+            "byline",
+            "published_at",
+            "language",
+            "text",
+            "content_hash",
+            "extraction_status",
+            "extraction_error",
+            "extractor_version",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class DocumentInputSerializer(StrictSerializer):
+    title = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    text = serializers.CharField(trim_whitespace=False)
+    url = serializers.URLField(max_length=2000, required=False, allow_blank=True)
+    publisher = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    byline = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    published_at = serializers.DateTimeField(required=False, allow_null=True)
+    language = serializers.CharField(max_length=10, required=False, default="en")
+
+
+class DocumentUploadSerializer(StrictSerializer):
+    file = serializers.FileField()
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "document",
+            "text",
+            "start",
+            "end",
+            "speaker",
+            "score",
+            "scorer_version",
+            "claim_types",
+            "origin",
+            "status",
+            "final_verdict",
+            "final_rationale",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ClaimUpdateSerializer(StrictSerializer):
+    text = serializers.CharField(required=False, trim_whitespace=False)
+    start = serializers.IntegerField(required=False, min_value=0)
+    end = serializers.IntegerField(required=False, min_value=1)
+    speaker = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    claim_types = serializers.ListField(child=serializers.CharField(), required=False)
+    version = serializers.IntegerField()
+
+
+class SourceSerializer(StrictModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["url", "title", "publisher", "quote", "stance", "question", "answer"]
+
+
+class SourceOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "position",
+            "url",
+            "title",
+            "publisher",
+            "quote",
+            "stance",
+            "question",
+            "answer",
+            "published_at",
+            "snapshot_sha256",
+            "fetched_at",
+        ]
+
+
+class AnnotationSerializer(serializers.ModelSerializer):
+    annotator = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    sources = SourceOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Annotation
+        fields = [
+            "id",
+            "claim",
+            "annotator",
+            "stance",
+            "verdict",
+            "rationale",
+            "checkworthy",
+            "state",
+            "version",
+            "guideline_version",
+            "sources",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+        ]
+        read_only_fields = fields
+
+
+class AnnotationInputSerializer(StrictSerializer):
+    # Choices are checked by save_annotation, whose messages list the allowed keys.
+    stance = serializers.CharField(required=False, allow_blank=True, default="")
+    verdict = serializers.CharField(required=False, allow_blank=True, default="")
+    rationale = serializers.CharField(
+        required=False, allow_blank=True, default="", trim_whitespace=False
+    )
+    checkworthy = serializers.BooleanField(required=False, allow_null=True, default=None)
+    sources = SourceSerializer(many=True, required=False, default=list)
+    submit = serializers.BooleanField(required=False, default=False)
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+    def validate_sources(self, value):
+        # Sources are checked in full by save_annotation; pass them through as plain dicts.
+        return [dict(source) for source in value]
+
+
+STANCE_HELP = ", ".join(Stance.values)
+
+
+class ReviewInputSerializer(StrictSerializer):
+    action = serializers.ChoiceField(choices=Review.Action.choices)
+    verdict = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    annotation = serializers.IntegerField(required=False, allow_null=True, default=None)
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    editor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Review
+        fields = ["id", "claim", "editor", "action", "verdict", "comment", "annotation", "created_at"]
+        read_only_fields = fields

@@ -1,0 +1,97 @@
+"""Claims: storing the extractor's candidates, and people's edits to claims."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+
+from . import extraction
+from .audit import changed_only, record_event, snapshot
+from .errors import InvalidInput, StaleVersion
+from .models import Claim, Document, ExtractionStatus
+
+
+def store_candidates(
+    document: Document, candidates: list[extraction.Candidate], extractor_version: str
+) -> int:
+    """Replace the document's untouched extracted claims with the new candidates.
+
+    Claims a person has touched (annotated, edited, added by hand, reviewed) are kept as
+    they are, and a candidate with the same span as a kept claim is not added again.
+    Returns the number of claims created."""
+    threshold = document.project.checkworthiness_threshold
+    with transaction.atomic():
+        document.claims.untouched_extractions().delete()
+        kept_spans = set(document.claims.values_list("start", "end"))
+        new_claims = [
+            Claim(
+                project_id=document.project_id,
+                document=document,
+                text=candidate.text,
+                start=candidate.start,
+                end=candidate.end,
+                speaker=candidate.speaker[:200],
+                score=candidate.score,
+                scorer_version=extractor_version,
+                claim_types=list(candidate.claim_types),
+            )
+            for candidate in candidates
+            if candidate.score >= threshold and (candidate.start, candidate.end) not in kept_spans
+        ]
+        Claim.objects.bulk_create(new_claims, batch_size=500)
+        document.extraction_status = ExtractionStatus.DONE
+        document.extraction_error = ""
+        document.extractor_version = extractor_version
+        document.save(update_fields=["extraction_status", "extraction_error", "extractor_version"])
+    return len(new_claims)
+
+
+def run_extraction(document: Document) -> int:
+    """Split, score and store the document's candidate claims."""
+    Document.objects.filter(pk=document.pk).update(
+        extraction_status=ExtractionStatus.RUNNING, extraction_error=""
+    )
+    candidates, version = extraction.extract_candidates(document.text, document.project.scorer)
+    for candidate in candidates:
+        # The one invariant every screen and export relies on.
+        assert document.text[candidate.start : candidate.end] == candidate.text
+    return store_candidates(document, candidates, version)
+
+
+def mark_extraction_failed(document_id: int, error: str) -> None:
+    Document.objects.filter(pk=document_id).update(
+        extraction_status=ExtractionStatus.FAILED, extraction_error=error[:5000]
+    )
+
+
+EDITABLE_FIELDS = {"text", "start", "end", "speaker", "claim_types"}
+
+
+def update_claim(claim: Claim, user, changes: dict, version: int) -> Claim:
+    """Edit a claim's span, wording, speaker or types; the span must slice the document."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise InvalidInput(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        # Two editors adjusting the same claim: the second one must see the first one's change.
+        claim = Claim.objects.select_for_update().select_related("document").get(pk=claim.pk)
+        if claim.version != version:
+            raise StaleVersion(claim, claim.version)
+        before = snapshot(claim)
+        for name, value in changes.items():
+            setattr(claim, name, value)
+        if {"start", "end"} & set(changes) and "text" not in changes:
+            claim.text = claim.document.text[claim.start : claim.end]
+        if not (0 <= claim.start < claim.end <= len(claim.document.text)):
+            raise InvalidInput("The span must lie inside the document.", field="start")
+        if claim.document.text[claim.start : claim.end] != claim.text:
+            raise InvalidInput(
+                "The text must be exactly the document's text between start and end.",
+                field="text",
+            )
+        claim.version = F("version") + 1
+        claim.save()
+        claim.refresh_from_db()
+        before, after = changed_only(before, snapshot(claim))
+        record_event(user, claim, "update", before=before, after=after)
+    return claim

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+
+from .models import Project, Review, Source, Stance
+
+
+class ProjectForm(forms.ModelForm):
+    organisation_url = forms.URLField(required=False, assume_scheme="https")
+
+    class Meta:
+        model = Project
+        fields = [
+            "name",
+            "description",
+            "guidelines",
+            "rating_scale",
+            "annotations_per_claim",
+            "checkworthiness_threshold",
+            "scorer",
+            "queue_order",
+            "organisation_name",
+            "organisation_url",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "guidelines": forms.Textarea(attrs={"rows": 8}),
+        }
+
+
+class NewProjectForm(forms.Form):
+    name = forms.CharField(max_length=200)
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(max_length=500, required=False)
+    url = forms.URLField(max_length=2000, required=False, label="URL", assume_scheme="https")
+    text = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8, "placeholder": "Paste the article or transcript"}),
+    )
+    file = forms.FileField(
+        required=False,
+        help_text=".txt, .md, .html, .jsonl or .csv, up to "
+        f"{settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not (data.get("text") or "").strip():
+            raise forms.ValidationError("Paste a text or choose a file.")
+        return data
+
+
+def verdict_choices(project: Project) -> list[tuple[str, str]]:
+    return [("", "—")] + [(label.key, label.label) for label in project.rating_scale.labels.all()]
+
+
+class AnnotationForm(forms.Form):
+    stance = forms.ChoiceField(choices=[("", "—")] + Stance.choices, required=False)
+    verdict = forms.CharField(required=False, max_length=200)
+    rationale = forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs={"rows": 5}))
+    checkworthy = forms.NullBooleanField(
+        required=False,
+        label="Check-worthy?",
+        widget=forms.Select(choices=[("unknown", "—"), ("true", "Yes"), ("false", "No")]),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not project.rating_scale.free_text:
+            self.fields["verdict"] = forms.ChoiceField(choices=verdict_choices(project), required=False)
+
+
+class SourceForm(forms.Form):
+    url = forms.URLField(max_length=2000, label="URL", assume_scheme="https")
+    title = forms.CharField(max_length=500, required=False)
+    quote = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    stance = forms.ChoiceField(choices=Source.Stance.choices, initial=Source.Stance.NEUTRAL)
+
+
+SourceFormSet = forms.formset_factory(SourceForm, extra=0, can_delete=True)
+
+
+class ReviewForm(forms.Form):
+    action = forms.ChoiceField(choices=Review.Action.choices)
+    verdict = forms.CharField(required=False, max_length=200)
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    annotation = forms.IntegerField(required=False)
+    version = forms.IntegerField(required=False)
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(choices=[("jsonl", "JSONL (native)"), ("csv", "CSV")])

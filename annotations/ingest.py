@@ -1,0 +1,214 @@
+"""Articles and transcripts in: parse pasted text and uploaded files into documents.
+
+A file is all or nothing: if any record in it is bad, nothing from it is stored and the
+error names the line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.timezone import make_aware
+
+from .audit import record_event, snapshot
+from .errors import InvalidInput, TooLarge
+from .extraction.cleaning import html_to_article, markdown_to_text, normalise_text
+from .models import Document, Project, hash_content
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".csv", ".tsv")
+RECORD_FIELDS = {"title", "text", "url", "publisher", "byline", "published_at", "language"}
+
+
+class DuplicateDocument(InvalidInput):
+    """The same text is already in the project."""
+
+
+@dataclass
+class DocumentInput:
+    title: str = ""
+    text: str = ""
+    url: str = ""
+    publisher: str = ""
+    byline: str = ""
+    published_at: datetime | None = None
+    language: str = "en"
+    line: int | None = field(default=None, compare=False)
+
+
+def parse_published_at(value: str | None, *, line: int | None = None) -> datetime | None:
+    if not value:
+        return None
+    parsed = parse_datetime(value)
+    if parsed is None:
+        day = parse_date(value)
+        if day is not None:
+            parsed = datetime(day.year, day.month, day.day)
+    if parsed is None:
+        raise InvalidInput(
+            f"{value!r} is not a date (use YYYY-MM-DD or ISO 8601).", field="published_at", line=line
+        )
+    return parsed if parsed.tzinfo else make_aware(parsed)
+
+
+def decode_upload(data: bytes, name: str) -> str:
+    """Bytes of an uploaded file as text, refusing binaries with a clear message."""
+    if len(data) > settings.MAX_UPLOAD_BYTES:
+        raise TooLarge(
+            f"{name} is {len(data):,} bytes; the limit is {settings.MAX_UPLOAD_BYTES:,} bytes."
+        )
+    if b"\x00" in data[:8192]:
+        raise InvalidInput(f"{name} looks like a binary file; upload text, HTML, JSONL or CSV.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InvalidInput(f"{name} is not valid UTF-8 text.", line=line) from None
+
+
+def split_title(text: str, fallback: str) -> tuple[str, str]:
+    """A plain-text article whose first line is a short headline followed by a blank line
+    has that line as its title; the body is the rest."""
+    lines = text.lstrip("\n").split("\n", 2)
+    if len(lines) == 3 and lines[1].strip() == "" and 0 < len(lines[0].strip()) <= 200:
+        return lines[0].strip(), lines[2]
+    return fallback, text
+
+
+def parse_file(name: str, data: bytes) -> list[DocumentInput]:
+    """Parse one uploaded file into document inputs; raises InvalidInput naming the line."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InvalidInput(
+            f"{name}: unsupported file type {suffix or '(none)'}; "
+            f"use one of {', '.join(SUPPORTED_SUFFIXES)}."
+        )
+    content = decode_upload(data, name)
+    stem = PurePath(name).stem
+    if suffix == ".jsonl":
+        return parse_jsonl(content)
+    if suffix in (".csv", ".tsv"):
+        return parse_csv(content, delimiter="\t" if suffix == ".tsv" else ",")
+    if suffix in (".html", ".htm"):
+        article = html_to_article(content)
+        return [
+            DocumentInput(
+                title=article.title or stem,
+                text=article.text,
+                publisher=article.publisher,
+                byline=article.byline,
+                published_at=parse_published_at(article.published_at)
+                if isinstance(article.published_at, str)
+                else article.published_at,
+            )
+        ]
+    if suffix in (".md", ".markdown"):
+        title, body = split_title(content, stem)
+        title = title.lstrip("#").strip()
+        return [DocumentInput(title=title, text=markdown_to_text(body))]
+    title, body = split_title(content, stem)
+    return [DocumentInput(title=title, text=body)]
+
+
+def record_from_mapping(row: dict, line: int) -> DocumentInput:
+    unknown = set(row) - RECORD_FIELDS
+    if unknown:
+        raise InvalidInput(
+            f"unknown field {sorted(unknown)[0]!r}; allowed: {', '.join(sorted(RECORD_FIELDS))}.",
+            line=line,
+        )
+    text = row.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidInput("'text' is missing or empty.", field="text", line=line)
+    for name in RECORD_FIELDS - {"published_at"}:
+        if row.get(name) is not None and not isinstance(row[name], str):
+            raise InvalidInput("must be a string.", field=name, line=line)
+    return DocumentInput(
+        title=(row.get("title") or "").strip() or text.strip().split("\n")[0][:80],
+        text=text,
+        url=row.get("url") or "",
+        publisher=row.get("publisher") or "",
+        byline=row.get("byline") or "",
+        published_at=parse_published_at(row.get("published_at"), line=line),
+        language=row.get("language") or "en",
+        line=line,
+    )
+
+
+def parse_jsonl(content: str) -> list[DocumentInput]:
+    records = []
+    for number, raw in enumerate(content.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            row = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(f"not valid JSON ({exc.msg}).", line=number) from None
+        if not isinstance(row, dict):
+            raise InvalidInput("each line must be a JSON object.", line=number)
+        records.append(record_from_mapping(row, number))
+    if not records:
+        raise InvalidInput("The file holds no documents.")
+    return records
+
+
+def parse_csv(content: str, delimiter: str = ",") -> list[DocumentInput]:
+    reader = csv.DictReader(io.StringIO(content, newline=""), delimiter=delimiter)
+    if not reader.fieldnames or "text" not in reader.fieldnames:
+        raise InvalidInput("The header row must have a 'text' column.", line=1)
+    records = []
+    for row in reader:
+        if None in row:
+            raise InvalidInput("this row has more cells than the header.", line=reader.line_num)
+        row = {key: value for key, value in row.items() if value != ""}
+        records.append(record_from_mapping(row, reader.line_num))
+    if not records:
+        raise InvalidInput("The file holds no documents.")
+    return records
+
+
+def create_document(project: Project, user, doc: DocumentInput) -> Document:
+    """Store one document and queue its claim extraction once the transaction commits."""
+    from .tasks import extract_claims
+
+    text = normalise_text(doc.text)
+    if not text.strip():
+        raise InvalidInput("The text is empty.", field="text", line=doc.line)
+    title = normalise_text(doc.title).strip()[:500] or text.strip().split("\n")[0][:80]
+    if Document.objects.filter(project=project, content_hash=hash_content(text)).exists():
+        raise DuplicateDocument(
+            f"this text is already in the project ({title!r}).", field="text", line=doc.line
+        )
+    with transaction.atomic():
+        try:
+            document = Document.objects.create(
+                project=project,
+                title=title,
+                text=text,
+                url=doc.url,
+                publisher=doc.publisher[:200],
+                byline=doc.byline[:300],
+                published_at=doc.published_at,
+                language=doc.language[:10],
+                created_by=user,
+            )
+        except IntegrityError:
+            # Two uploads of the same text raced past the check above.
+            raise DuplicateDocument(
+                "this text is already in the project.", field="text", line=doc.line
+            ) from None
+        record_event(user, document, "create", after=snapshot(document))
+    transaction.on_commit(lambda: extract_claims.delay(document.pk))
+    return document
+
+
+@transaction.atomic
+def create_documents(project: Project, user, docs: list[DocumentInput]) -> list[Document]:
+    """Store every document of one file, or none of them."""
+    return [create_document(project, user, doc) for doc in docs]

@@ -1,0 +1,403 @@
+"""The workbench's data: projects and their rating scales, documents, claims,
+annotations with their sources, editorial reviews and the audit trail."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, F, Q
+
+
+class Role(models.TextChoices):
+    ANNOTATOR = "annotator", "Annotator"
+    EDITOR = "editor", "Editor"
+    ADMIN = "admin", "Admin"
+
+
+class FeverLabel(models.TextChoices):
+    SUPPORTS = "SUPPORTS", "Supports"
+    REFUTES = "REFUTES", "Refutes"
+    NOT_ENOUGH_INFO = "NOT ENOUGH INFO", "Not enough info"
+
+
+class RatingScale(models.Model):
+    """A set of verdicts a project rates claims with (six-point, Check-style, ...).
+
+    A free-text scale has no labels: its verdicts are whatever the annotator writes."""
+
+    key = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    free_text = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_numeric(self) -> bool:
+        """True when every label has an ordinal value, so ratings can be given as numbers."""
+        labels = list(self.labels.all())
+        return bool(labels) and all(label.ordinal is not None for label in labels)
+
+    def label_for(self, key: str) -> RatingLabel | None:
+        for label in self.labels.all():
+            if label.key == key:
+                return label
+        return None
+
+    def allowed_keys(self) -> list[str]:
+        return [label.key for label in self.labels.all()]
+
+
+class RatingLabel(models.Model):
+    scale = models.ForeignKey(RatingScale, on_delete=models.CASCADE, related_name="labels")
+    key = models.SlugField(max_length=50)
+    label = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    colour = models.CharField(max_length=7, default="#777777", help_text="#rrggbb")
+    # Higher is truer; used for ordinal agreement and ClaimReview ratingValue.
+    ordinal = models.SmallIntegerField(null=True, blank=True)
+    fever_label = models.CharField(max_length=16, choices=FeverLabel.choices, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["scale", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "key"], name="unique_label_key_per_scale"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ProjectQuerySet(models.QuerySet):
+    def for_user(self, user) -> ProjectQuerySet:
+        """Projects the user is a member of: the only ones they may even know exist."""
+        return self.filter(memberships__user=user)
+
+
+class Project(models.Model):
+    class Scorer(models.TextChoices):
+        LIGHT = "light", "Light (n-gram model)"
+        TRANSFORMER = "transformer", "Transformer (sentence encoder)"
+
+    class QueueOrder(models.TextChoices):
+        SCORE = "score", "Check-worthiness score"
+        DOCUMENT = "document", "Document order"
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    guidelines = models.TextField(blank=True, help_text="Markdown")
+    rating_scale = models.ForeignKey(RatingScale, on_delete=models.PROTECT, related_name="projects")
+    annotations_per_claim = models.PositiveSmallIntegerField(default=1)
+    checkworthiness_threshold = models.FloatField(default=0.5)
+    match_threshold = models.FloatField(default=0.6)
+    scorer = models.CharField(max_length=20, choices=Scorer.choices, default=Scorer.LIGHT)
+    queue_order = models.CharField(
+        max_length=20, choices=QueueOrder.choices, default=QueueOrder.SCORE
+    )
+    organisation_name = models.CharField(max_length=200, blank=True)
+    organisation_url = models.URLField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(annotations_per_claim__gte=1, annotations_per_claim__lte=10),
+                name="annotations_per_claim_1_to_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(checkworthiness_threshold__gte=0, checkworthiness_threshold__lte=1),
+                name="threshold_between_0_and_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def role_of(self, user) -> str | None:
+        membership = self.memberships.filter(user=user).first()
+        return membership.role if membership else None
+
+
+class Membership(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.ANNOTATOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="one_membership_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role}) in {self.project}"
+
+    @property
+    def can_review(self) -> bool:
+        return self.role in (Role.EDITOR, Role.ADMIN)
+
+    @property
+    def can_administer(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+class ExtractionStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+def hash_content(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Document(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=500)
+    url = models.URLField(max_length=2000, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    byline = models.CharField(max_length=300, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=10, default="en")
+    text = models.TextField()
+    content_hash = models.CharField(max_length=64, editable=False)
+    extraction_status = models.CharField(
+        max_length=10, choices=ExtractionStatus.choices, default=ExtractionStatus.QUEUED
+    )
+    extraction_error = models.TextField(blank=True)
+    extractor_version = models.CharField(max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # The same article ingested twice into a project is refused, not duplicated.
+            models.UniqueConstraint(
+                fields=["project", "content_hash"], name="unique_document_text_per_project"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="document_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.content_hash = hash_content(self.text)
+        super().save(*args, **kwargs)
+
+
+class ClaimStatus(models.TextChoices):
+    UNSTARTED = "unstarted", "Unstarted"
+    IN_PROGRESS = "in_progress", "In progress"
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class ClaimQuerySet(models.QuerySet):
+    def awaiting_review(self) -> ClaimQuerySet:
+        return self.filter(status=ClaimStatus.IN_REVIEW)
+
+    def untouched_extractions(self) -> ClaimQuerySet:
+        """Extracted claims nobody has worked on: safe to replace on re-extraction."""
+        return self.filter(
+            origin=Claim.Origin.EXTRACTED, status=ClaimStatus.UNSTARTED, version=1
+        ).annotate(n_annotations=Count("annotations")).filter(n_annotations=0)
+
+
+class Claim(models.Model):
+    class Origin(models.TextChoices):
+        EXTRACTED = "extracted", "Extracted"
+        MANUAL = "manual", "Manual"
+        IMPORTED = "imported", "Imported"
+
+    # The project is also reachable through the document; it is kept here because every
+    # listing, queue and export filters claims by project.
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="claims")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="claims")
+    text = models.TextField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    speaker = models.CharField(max_length=200, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    scorer_version = models.CharField(max_length=100, blank=True)
+    claim_types = models.JSONField(default=list, blank=True)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.EXTRACTED)
+    status = models.CharField(
+        max_length=12, choices=ClaimStatus.choices, default=ClaimStatus.UNSTARTED
+    )
+    final_verdict = models.CharField(max_length=200, blank=True)
+    final_rationale = models.TextField(blank=True)
+    rejection_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["document_id", "start", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="claim_span_not_empty"),
+        ]
+        indexes = [
+            # Project claim listings filtered by status (API list, progress counts, queues).
+            models.Index(fields=["project", "status"], name="claim_project_status"),
+            # The annotator's queue in check-worthiness order.
+            models.Index(fields=["project", "-score"], name="claim_project_score"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def span_matches_document(self) -> bool:
+        return self.document.text[self.start : self.end] == self.text
+
+
+class Stance(models.TextChoices):
+    SUPPORTED = "supported", "Supported"
+    REFUTED = "refuted", "Refuted"
+    CONFLICTING = "conflicting", "Conflicting evidence"
+    NOT_ENOUGH_EVIDENCE = "not_enough_evidence", "Not enough evidence"
+
+
+class Annotation(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="annotations")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations"
+    )
+    stance = models.CharField(max_length=20, choices=Stance.choices, blank=True)
+    verdict = models.CharField(max_length=200, blank=True)
+    rationale = models.TextField(blank=True)
+    checkworthy = models.BooleanField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    guideline_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["claim_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "annotator"], name="one_annotation_per_claim_and_annotator"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(submitted_at__isnull=False),
+                name="submitted_annotation_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.annotator} on claim {self.claim_id}"
+
+
+class Source(models.Model):
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "Supports"
+        REFUTES = "refutes", "Refutes"
+        NEUTRAL = "neutral", "Neutral"
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="sources")
+    position = models.PositiveSmallIntegerField(default=0)
+    url = models.URLField(max_length=2000)
+    title = models.CharField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    quote = models.TextField(blank=True)
+    stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.NEUTRAL)
+    # AVeriTeC-style evidence: the question this source answers, and its answer.
+    question = models.TextField(blank=True)
+    answer = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    snapshot_text = models.TextField(blank=True)
+    snapshot_sha256 = models.CharField(max_length=64, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["annotation_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class Review(models.Model):
+    class Action(models.TextChoices):
+        APPROVE = "approve", "Approve"
+        RETURN = "return", "Return to annotator"
+        OVERRIDE = "override", "Override"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="reviews")
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    verdict = models.CharField(max_length=200, blank=True)
+    comment = models.TextField(blank=True)
+    # The annotation whose verdict an approval adopted, when there was a choice.
+    annotation = models.ForeignKey(
+        Annotation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim_id", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action="return") | ~Q(comment=""),
+                name="returned_claim_has_comment",
+            ),
+            models.CheckConstraint(
+                condition=~Q(action="override") | ~Q(verdict=""),
+                name="override_has_verdict",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.editor} on claim {self.claim_id}"
+
+
+class AuditEvent(models.Model):
+    """One write, as it happened. Rows are only ever added: the app offers no way to
+    change or delete them."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    object_type = models.CharField(max_length=30)
+    object_id = models.BigIntegerField()
+    action = models.CharField(max_length=30)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            # A claim's history timeline.
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type} {self.object_id}"

@@ -1,0 +1,35 @@
+"""Celery tasks: thin wrappers that take ids, load rows and call the domain code."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import OperationalError
+
+from .claims import mark_extraction_failed, run_extraction
+from .models import Document
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(
+    autoretry_for=(OperationalError,),  # the database went away for a moment
+    retry_backoff=True,
+    max_retries=3,
+)
+def extract_claims(document_id: int) -> None:
+    """Pre-extract the claims of one document; the outcome is recorded on the document."""
+    document = Document.objects.select_related("project").filter(pk=document_id).first()
+    if document is None:
+        return
+    try:
+        run_extraction(document)
+    except OperationalError:
+        raise
+    except SoftTimeLimitExceeded:
+        mark_extraction_failed(document_id, "Extraction took longer than the time limit.")
+    except Exception as exc:
+        log.exception("extraction of document %s failed", document_id)
+        mark_extraction_failed(document_id, f"{type(exc).__name__}: {exc}")

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import factory
+from django.contrib.auth import get_user_model
+
+from annotations.models import (
+    Annotation,
+    Claim,
+    Document,
+    Membership,
+    Project,
+    RatingScale,
+    Role,
+    Source,
+)
+
+TEXT = (
+    "The council voted 7 to 2 on Tuesday to build a flood wall. "
+    "The mayor said the wall would cost 14.5 million euros. "
+    "It was a sunny day."
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("correct horse battery")
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    slug = factory.Sequence(lambda n: f"project-{n}")
+    name = factory.Sequence(lambda n: f"Project {n}")
+    rating_scale = factory.LazyFunction(lambda: RatingScale.objects.get(key="six-point"))
+    organisation_name = "Example Fact Desk"
+    organisation_url = "https://factdesk.example.org/"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    project = factory.SubFactory(ProjectFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.ANNOTATOR
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Article {n}")
+    text = factory.Sequence(lambda n: f"{TEXT} (edition {n})")
+    extraction_status = "done"
+
+
+def span_of(document: Document, text: str) -> tuple[int, int]:
+    start = document.text.index(text)
+    return start, start + len(text)
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    """A claim on the first sentence of its document (or on `text` when given)."""
+
+    class Meta:
+        model = Claim
+
+    document = factory.SubFactory(DocumentFactory)
+    project = factory.LazyAttribute(lambda o: o.document.project)
+    text = factory.LazyAttribute(lambda o: o.document.text.split(". ")[0] + ".")
+    start = factory.LazyAttribute(lambda o: span_of(o.document, o.text)[0])
+    end = factory.LazyAttribute(lambda o: span_of(o.document, o.text)[1])
+    score = 0.8
+
+
+class AnnotationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Annotation
+
+    claim = factory.SubFactory(ClaimFactory)
+    annotator = factory.SubFactory(UserFactory)
+    stance = "refuted"
+    verdict = "false"
+    rationale = "The minutes show otherwise."
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    annotation = factory.SubFactory(AnnotationFactory)
+    url = factory.Sequence(lambda n: f"https://evidence.example.org/{n}")
+    title = "Council minutes"
+    stance = "refutes"
