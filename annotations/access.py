@@ -39,9 +39,7 @@ def get_document_for_user(user, pk: int) -> tuple[Document, Membership]:
     return document, get_membership(user, document.project)
 
 
-def get_claim_for_user(
-    user, pk: int, *, review: bool = False
-) -> tuple[Claim, Membership]:
+def get_claim_for_user(user, pk: int, *, review: bool = False) -> tuple[Claim, Membership]:
     claim = get_object_or_404(
         Claim.objects.select_related("document", "project__rating_scale"), pk=pk
     )

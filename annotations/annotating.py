@@ -47,7 +47,9 @@ def clean_sources(raw_sources: list[dict[str, Any]]) -> list[dict[str, str]]:
         try:
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
-            raise InvalidInput(f"source {index}: {url!r} is not a web address.", field="sources")
+            raise InvalidInput(
+                f"source {index}: {url!r} is not a web address.", field="sources"
+            ) from None
         stance = raw.get("stance") or Source.Stance.NEUTRAL
         if stance not in Source.Stance.values:
             raise InvalidInput(
@@ -92,7 +94,9 @@ def update_claim_status(claim: Claim, actor) -> None:
     else:
         status = ClaimStatus.UNSTARTED
     if status != claim.status:
-        record_event(actor, claim, "status", before={"status": claim.status}, after={"status": status})
+        record_event(
+            actor, claim, "status", before={"status": claim.status}, after={"status": status}
+        )
         claim.status = status
         claim.save(update_fields=["status", "updated_at"])
 
@@ -125,8 +129,10 @@ def save_annotation(
     with transaction.atomic():
         # Lock the claim: two annotators submitting at once must not both leave it
         # "in progress" when together they complete it.
-        claim = Claim.objects.select_for_update().select_related("project__rating_scale").get(
-            pk=claim.pk
+        claim = (
+            Claim.objects.select_for_update()
+            .select_related("project__rating_scale")
+            .get(pk=claim.pk)
         )
         if claim.status not in OPEN_STATUSES:
             raise InvalidInput(f"This claim is {claim.get_status_display().lower()}; it is closed.")
@@ -160,7 +166,11 @@ def save_annotation(
         )
         action = "submit" if submit else ("create" if before is None else "update")
         record_event(
-            user, annotation, action, before=before, after=annotation_state(annotation),
+            user,
+            annotation,
+            action,
+            before=before,
+            after=annotation_state(annotation),
             project=claim.project,
         )
         update_claim_status(claim, user)

@@ -61,7 +61,9 @@ def verdict_choices(project: Project) -> list[tuple[str, str]]:
 class AnnotationForm(forms.Form):
     stance = forms.ChoiceField(choices=[("", "—")] + Stance.choices, required=False)
     verdict = forms.CharField(required=False, max_length=200)
-    rationale = forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs={"rows": 5}))
+    rationale = forms.CharField(
+        required=False, strip=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
     checkworthy = forms.NullBooleanField(
         required=False,
         label="Check-worthy?",
@@ -72,7 +74,9 @@ class AnnotationForm(forms.Form):
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
         if not project.rating_scale.free_text:
-            self.fields["verdict"] = forms.ChoiceField(choices=verdict_choices(project), required=False)
+            self.fields["verdict"] = forms.ChoiceField(
+                choices=verdict_choices(project), required=False
+            )
 
 
 class SourceForm(forms.Form):

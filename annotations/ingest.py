@@ -9,7 +9,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import PurePath
 
 from django.conf import settings
@@ -49,10 +49,12 @@ def parse_published_at(value: str | None, *, line: int | None = None) -> datetim
     if parsed is None:
         day = parse_date(value)
         if day is not None:
-            parsed = datetime(day.year, day.month, day.day)
+            parsed = datetime(day.year, day.month, day.day, tzinfo=UTC)
     if parsed is None:
         raise InvalidInput(
-            f"{value!r} is not a date (use YYYY-MM-DD or ISO 8601).", field="published_at", line=line
+            f"{value!r} is not a date (use YYYY-MM-DD or ISO 8601).",
+            field="published_at",
+            line=line,
         )
     return parsed if parsed.tzinfo else make_aware(parsed)
 

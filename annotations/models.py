@@ -214,9 +214,11 @@ class ClaimQuerySet(models.QuerySet):
 
     def untouched_extractions(self) -> ClaimQuerySet:
         """Extracted claims nobody has worked on: safe to replace on re-extraction."""
-        return self.filter(
-            origin=Claim.Origin.EXTRACTED, status=ClaimStatus.UNSTARTED, version=1
-        ).annotate(n_annotations=Count("annotations")).filter(n_annotations=0)
+        return (
+            self.filter(origin=Claim.Origin.EXTRACTED, status=ClaimStatus.UNSTARTED, version=1)
+            .annotate(n_annotations=Count("annotations"))
+            .filter(n_annotations=0)
+        )
 
 
 class Claim(models.Model):

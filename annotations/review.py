@@ -40,8 +40,10 @@ def review_claim(
     comment = (comment or "").strip()
     with transaction.atomic():
         # Two editors deciding the same claim at once: the second must see the first decision.
-        claim = Claim.objects.select_for_update().select_related("project__rating_scale").get(
-            pk=claim.pk
+        claim = (
+            Claim.objects.select_for_update()
+            .select_related("project__rating_scale")
+            .get(pk=claim.pk)
         )
         if version is not None and version != claim.version:
             raise StaleVersion(claim, claim.version)

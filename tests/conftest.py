@@ -27,7 +27,10 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
 def missing_service(marker: str) -> str | None:
-    if marker == "postgres" and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if (
+        marker == "postgres"
+        and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql"
+    ):
         return "PostgreSQL not configured: set DATABASE_URL=postgres://... to run this test"
     if marker == "redis" and not settings.REDIS_URL:
         return "Redis not configured: set REDIS_URL=redis://... to run this test"

@@ -26,7 +26,12 @@ def test_creator_becomes_admin_and_gets_the_six_point_scale(api, stranger):
     assert body["slug"] == "election-desk"
     assert body["rating_scale"] == "six-point"
     assert [label["key"] for label in body["labels"]] == [
-        "true", "mostly_true", "half_true", "mostly_false", "false", "pants_on_fire",
+        "true",
+        "mostly_true",
+        "half_true",
+        "mostly_false",
+        "false",
+        "pants_on_fire",
     ]
     assert Membership.objects.get(user=stranger).role == "admin"
     assert AuditEvent.objects.filter(object_type="project", action="create").exists()
@@ -68,5 +73,7 @@ def test_it_switches_the_rating_scale(api, project, admin):
     )
     assert response.status_code == 200
     assert [label["key"] for label in response.json()["labels"]] == [
-        "verified", "inconclusive", "false",
+        "verified",
+        "inconclusive",
+        "false",
     ]

@@ -224,5 +224,14 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Review
-        fields = ["id", "claim", "editor", "action", "verdict", "comment", "annotation", "created_at"]
+        fields = [
+            "id",
+            "claim",
+            "editor",
+            "action",
+            "verdict",
+            "comment",
+            "annotation",
+            "created_at",
+        ]
         read_only_fields = fields

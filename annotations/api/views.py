@@ -95,7 +95,9 @@ class DocumentListCreate(generics.ListCreateAPIView):
             return Response({"documents": payload}, status=status.HTTP_201_CREATED)
         serializer = DocumentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        document = create_document(project, request.user, DocumentInput(**serializer.validated_data))
+        document = create_document(
+            project, request.user, DocumentInput(**serializer.validated_data)
+        )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
 
@@ -140,7 +142,9 @@ class ClaimList(generics.ListAPIView):
         if params.get("min_score"):
             claims = claims.filter(score__gte=params["min_score"])
         if params.get("q"):
-            claims = claims.filter(Q(text__icontains=params["q"]) | Q(speaker__icontains=params["q"]))
+            claims = claims.filter(
+                Q(text__icontains=params["q"]) | Q(speaker__icontains=params["q"])
+            )
         return claims
 
 

@@ -17,7 +17,11 @@ def collect_files(paths: list[str]) -> list[Path]:
         path = Path(raw)
         if path.is_dir():
             files.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                )
             )
         elif path.is_file():
             files.append(path)
@@ -31,7 +35,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--project", required=True, help="project slug")
-        parser.add_argument("--user", help="username recorded as the creator (default: the project's first admin)")
+        parser.add_argument(
+            "--user", help="username recorded as the creator (default: the project's first admin)"
+        )
         parser.add_argument("paths", nargs="+")
 
     def handle(self, *args, project: str, user: str | None, paths: list[str], **options):
@@ -50,7 +56,9 @@ class Command(BaseCommand):
         added = skipped = failed = 0
         for path in tqdm(files, desc="ingest", unit="file", disable=options["verbosity"] == 0):
             try:
-                documents = create_documents(project_obj, actor, parse_file(path.name, path.read_bytes()))
+                documents = create_documents(
+                    project_obj, actor, parse_file(path.name, path.read_bytes())
+                )
             except DuplicateDocument as exc:
                 skipped += 1
                 self.stderr.write(f"{path}: skipped, {exc}")

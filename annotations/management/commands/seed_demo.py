@@ -20,7 +20,10 @@ The harbour master said storm surges had reached the quay eleven times this year
 Construction is expected to start in March and finish by the end of 2027, the council said.
 """
 
-DEMO_USERS = [("annotator", "annotate-demo-2026", Role.ANNOTATOR), ("editor", "review-demo-2026", Role.EDITOR)]
+DEMO_USERS = [
+    ("annotator", "annotate-demo-2026", Role.ANNOTATOR),
+    ("editor", "review-demo-2026", Role.EDITOR),
+]
 
 
 class Command(BaseCommand):
@@ -49,7 +52,9 @@ class Command(BaseCommand):
             create_document(
                 project,
                 users["editor"],
-                DocumentInput(title=DEMO_ARTICLE.split("\n")[0], text=DEMO_ARTICLE.split("\n", 2)[2]),
+                DocumentInput(
+                    title=DEMO_ARTICLE.split("\n")[0], text=DEMO_ARTICLE.split("\n", 2)[2]
+                ),
             )
         for username, _password, role in DEMO_USERS:
             if project.role_of(users[username]) is None:
