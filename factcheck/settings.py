@@ -178,6 +178,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStanceEnum": "annotations.models.Stance",
+        "SourceStanceEnum": "annotations.models.Source.Stance",
+    },
 }
 
 # Celery. With REDIS_URL the tasks go to the broker; without it they run in-process,
