@@ -48,18 +48,25 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    # Only a development server with DEBUG on may run without a configured key.
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+# Where the SQLite file, exports, archived source snapshots and trained models live.
+DATA_DIR = Path(env_str("FACTCHECK_DATA_DIR", str(BASE_DIR / "data")))
+
+
+def env_secret(name: str, key_file: Path) -> str:
+    """The secret from the environment, else from the key file `make run` generates."""
+    value = os.environ.get(name) or (key_file.read_text().strip() if key_file.is_file() else "")
+    if value:
+        return value
+    if DEBUG:
+        # Only a development server with DEBUG on may run without a configured key.
+        return "insecure-development-key-do-not-use-in-production"
+    raise ImproperlyConfigured(f"{name} must be set when DEBUG is off (or write it to {key_file}).")
+
+
+SECRET_KEY = env_secret("SECRET_KEY", DATA_DIR / "secret_key")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-
-# Where the SQLite file, exports, archived source snapshots and trained models live.
-DATA_DIR = Path(env_str("FACTCHECK_DATA_DIR", str(BASE_DIR / "data")))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
