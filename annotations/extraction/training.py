@@ -10,7 +10,7 @@ import json
 import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -79,7 +79,7 @@ def save_light_model(state: dict, path: Path = LIGHT_MODEL_PATH) -> str:
     """Write the model with a version that names its training date and content hash."""
     body = json.dumps(state, sort_keys=True, separators=(",", ":"))
     digest = hashlib.sha256(body.encode()).hexdigest()[:8]
-    state = {**state, "version": f"light-{date.today():%Y.%m.%d}-{digest}"}
+    state = {**state, "version": f"light-{datetime.now(UTC):%Y.%m.%d}-{digest}"}
     path.parent.mkdir(parents=True, exist_ok=True)
     # mtime=0 keeps the file byte-identical when the same model is trained twice.
     with gzip.GzipFile(path, "wb", mtime=0) as file:
