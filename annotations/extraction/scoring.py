@@ -19,6 +19,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 LIGHT_MODEL_PATH = Path(__file__).parent / "models" / "light.json.gz"
 
 _DIGIT = re.compile(r"\d")
+_BATCH_SIZE = 2_000
 
 
 def normalise_for_features(text: str) -> str:
@@ -64,11 +65,14 @@ class LightModel:
         self.intercept = float(state["intercept"])
 
     def score(self, sentences: list[str]) -> list[float]:
-        if not sentences:
-            return []
-        features: csr_matrix = hstack([v.transform(sentences) for v in self.vectorizers]).tocsr()
-        margins = features @ self.coefficients + self.intercept
-        return [1.0 / (1.0 + math.exp(-float(m))) for m in margins]
+        scores: list[float] = []
+        # Character n-grams make wide sparse rows; batches keep a 5 MB transcript within a few tens of MB.
+        for offset in range(0, len(sentences), _BATCH_SIZE):
+            batch = sentences[offset : offset + _BATCH_SIZE]
+            features: csr_matrix = hstack([v.transform(batch) for v in self.vectorizers]).tocsr()
+            margins = features @ self.coefficients + self.intercept
+            scores.extend(1.0 / (1.0 + math.exp(-float(m))) for m in margins)
+        return scores
 
 
 @functools.cache
