@@ -3,7 +3,8 @@ from pathlib import Path
 
 from annotations.extraction import Candidate, available_scorers, extract_candidates, score_sentences
 
-ALASKA = Path("/work/shared/samples/alaska-summit.txt")
+# The shared samples sit next to the repository, as ../shared/samples.
+ALASKA = Path(__file__).resolve().parents[2] / "shared" / "samples" / "alaska-summit.txt"
 
 
 def test_every_candidate_slices_the_text_and_has_a_score() -> None:

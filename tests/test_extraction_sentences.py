@@ -2,7 +2,8 @@ from pathlib import Path
 
 from annotations.extraction.sentences import split_sentences
 
-ALASKA = Path("/work/shared/samples/alaska-summit.txt")
+# The shared samples sit next to the repository, as ../shared/samples.
+ALASKA = Path(__file__).resolve().parents[2] / "shared" / "samples" / "alaska-summit.txt"
 
 
 def sentences_of(text: str) -> list[str]:

@@ -3,7 +3,8 @@ from pathlib import Path
 from annotations.extraction.sentences import split_sentences
 from annotations.extraction.speakers import attribute_speakers
 
-ALASKA = Path("/work/shared/samples/alaska-summit.txt")
+# The shared samples sit next to the repository, as ../shared/samples.
+ALASKA = Path(__file__).resolve().parents[2] / "shared" / "samples" / "alaska-summit.txt"
 
 
 def speakers_by_sentence(text: str) -> dict[str, str]:
