@@ -19,7 +19,12 @@ from django.utils.timezone import make_aware
 
 from .audit import record_event, snapshot
 from .errors import InvalidInput, TooLarge
-from .extraction.cleaning import html_to_article, markdown_to_text, normalise_text
+from .extraction.cleaning import (
+    html_to_article,
+    markdown_to_text,
+    normalise_text,
+    transcript_to_text,
+)
 from .models import Document, Project, hash_content
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".csv", ".tsv")
@@ -95,19 +100,23 @@ def parse_file(name: str, data: bytes) -> list[DocumentInput]:
     stem = PurePath(name).stem
     if suffix == ".jsonl":
         return parse_jsonl(content)
+    if suffix == ".tsv" and not content.lstrip().lower().startswith(("title", "text")):
+        # A tab-separated transcript (line, speaker, text[, label]) rather than a table.
+        return [DocumentInput(title=stem, text=transcript_to_text(content))]
     if suffix in (".csv", ".tsv"):
         return parse_csv(content, delimiter="\t" if suffix == ".tsv" else ",")
     if suffix in (".html", ".htm"):
         article = html_to_article(content)
+        published_at = article.published_at
+        if published_at is not None and published_at.tzinfo is None:
+            published_at = published_at.replace(tzinfo=UTC)
         return [
             DocumentInput(
                 title=article.title or stem,
                 text=article.text,
                 publisher=article.publisher,
                 byline=article.byline,
-                published_at=parse_published_at(article.published_at)
-                if isinstance(article.published_at, str)
-                else article.published_at,
+                published_at=published_at,
             )
         ]
     if suffix in (".md", ".markdown"):
@@ -115,7 +124,7 @@ def parse_file(name: str, data: bytes) -> list[DocumentInput]:
         title = title.lstrip("#").strip()
         return [DocumentInput(title=title, text=markdown_to_text(body))]
     title, body = split_title(content, stem)
-    return [DocumentInput(title=title, text=body)]
+    return [DocumentInput(title=title, text=transcript_to_text(body))]
 
 
 def record_from_mapping(row: dict, line: int) -> DocumentInput:

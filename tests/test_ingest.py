@@ -7,7 +7,7 @@ from annotations.ingest import parse_file
 def test_a_text_file_takes_its_headline_as_title():
     [doc] = parse_file("a.txt", b"Big news\n\nSomething happened.\n")
     assert doc.title == "Big news"
-    assert doc.text == "Something happened.\n"
+    assert doc.text == "Something happened."
 
 
 def test_a_text_file_without_headline_uses_its_name():

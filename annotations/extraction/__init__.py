@@ -1,30 +1,46 @@
-"""Placeholder until the extraction branch lands."""
+"""Claim extraction: sentences with exact offsets, check-worthiness scores, claim types and speakers.
 
-import re
+This package does not import Django, so workers, the evaluation command and tests all use the same code.
+"""
+
 from dataclasses import dataclass
+
+from annotations.extraction.claim_types import tag_claim_types
+from annotations.extraction.scoring import available_scorers, score_sentences, scorer_version
+from annotations.extraction.sentences import split_sentences
+from annotations.extraction.speakers import attribute_speakers
+
+__all__ = ["Candidate", "available_scorers", "extract_candidates", "score_sentences"]
 
 
 @dataclass(frozen=True)
 class Candidate:
-    start: int
+    start: int  # offsets into the text passed in
     end: int
-    text: str
-    score: float
-    speaker: str
+    text: str  # == text[start:end]
+    score: float  # check-worthiness in [0, 1]
+    speaker: str  # "" when unknown
     claim_types: tuple[str, ...]
 
 
 def extract_candidates(text: str, scorer: str = "light") -> tuple[list[Candidate], str]:
-    out = []
-    for m in re.finditer(r"[^.!?\n]+[.!?]*", text):
-        s = m.group().strip()
-        if not s:
-            continue
-        start = m.start() + (len(m.group()) - len(m.group().lstrip()))
-        score = 0.9 if re.search(r"\d", s) else 0.6
-        out.append(Candidate(start, start + len(s), s, score, "", ()))
-    return out, "placeholder-0"
+    """All sentences of text, scored; returns (candidates, extractor_version).
 
-
-def available_scorers() -> dict[str, bool]:
-    return {"light": True, "transformer": False}
+    The version names the scorer that actually ran: asking for "transformer" without its trained model gives
+    light scores and a light version, so a stored claim never claims a model that did not score it.
+    """
+    sentences = list(split_sentences(text))
+    speakers = attribute_speakers(text, sentences)
+    scores = score_sentences([s.text for s in sentences], scorer=scorer, speakers=speakers)
+    candidates = [
+        Candidate(
+            start=sentence.start,
+            end=sentence.end,
+            text=sentence.text,
+            score=score,
+            speaker=speaker,
+            claim_types=tag_claim_types(sentence.text),
+        )
+        for sentence, speaker, score in zip(sentences, speakers, scores, strict=True)
+    ]
+    return candidates, scorer_version(scorer)

@@ -1,0 +1,173 @@
+"""Train the light check-worthiness model and cross-validate it by debate.
+
+The model is TF-IDF word and character n-grams into a class-balanced logistic regression. Its learned state
+(vocabularies, idf weights, coefficients) is written as gzipped JSON, which loads without executing anything.
+"""
+
+import gzip
+import hashlib
+import json
+import statistics
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import hstack
+from sklearn.linear_model import LogisticRegression
+
+from annotations.extraction.evaluation import (
+    LabelledSentence,
+    classification_scores,
+    clef_file_scores,
+    read_claimbuster,
+    read_clef2019,
+)
+from annotations.extraction.scoring import LIGHT_MODEL_PATH, make_vectorizers
+
+DATASETS_DIR = Path(__file__).resolve().parents[3] / "shared" / "datasets"
+
+# The three 2016 presidential debates are in both benchmarks; cross-validation keeps each debate in one fold.
+CLEF_TO_CLAIMBUSTER_DEBATE = {
+    "20160926_1pres": "2016-09-26",
+    "20161010_2pres": "2016-10-09",
+    "20161019_3pres": "2016-10-19",
+}
+
+
+@dataclass(frozen=True)
+class TrainingData:
+    claimbuster: list[LabelledSentence]
+    clef: list[LabelledSentence]
+
+
+def load_training_data(datasets_dir: Path = DATASETS_DIR) -> TrainingData:
+    """The development parts of ClaimBuster (crowdsourced + groundtruth) and CLEF-2019 Task 1 training."""
+    claimbuster_dir = datasets_dir / "claimbuster"
+    claimbuster = read_claimbuster(claimbuster_dir / "crowdsourced_dev.csv")
+    claimbuster += read_claimbuster(claimbuster_dir / "groundtruth_dev.csv")
+    clef = []
+    for path in sorted((datasets_dir / "clef2019_checkthat_task1" / "training").glob("*.tsv")):
+        clef += read_clef2019(path)
+    return TrainingData(claimbuster, clef)
+
+
+def fit_light_model(sentences: Sequence[LabelledSentence], regularisation: float = 1.0) -> dict:
+    """Fit the light model on ClaimBuster-labelled sentences (positive = CFS) and return its JSON state."""
+    texts = [s.text for s in sentences]
+    labels = np.array([s.label == 1 for s in sentences])
+    vectorizers = make_vectorizers()
+    features = hstack([v.fit_transform(texts) for v in vectorizers]).tocsr()
+    classifier = LogisticRegression(C=regularisation, class_weight="balanced", max_iter=3000)
+    classifier.fit(features, labels)
+    return {
+        "vectorizers": [
+            {
+                "vocabulary": sorted(v.vocabulary_, key=v.vocabulary_.get),
+                "idf": [round(float(x), 5) for x in v.idf_],
+            }
+            for v in vectorizers
+        ],
+        "coefficients": [round(float(x), 6) for x in classifier.coef_[0]],
+        "intercept": float(classifier.intercept_[0]),
+        "training": {
+            "sentences": len(sentences),
+            "positives": int(labels.sum()),
+            "C": regularisation,
+        },
+    }
+
+
+def save_light_model(state: dict, path: Path = LIGHT_MODEL_PATH) -> str:
+    """Write the model with a version that names its training date and content hash."""
+    body = json.dumps(state, sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(body.encode()).hexdigest()[:8]
+    state = {**state, "version": f"light-{datetime.now(UTC):%Y.%m.%d}-{digest}"}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # mtime=0 keeps the file byte-identical when the same model is trained twice.
+    with gzip.GzipFile(path, "wb", mtime=0) as file:
+        file.write(json.dumps(state, separators=(",", ":")).encode())
+    return state["version"]
+
+
+def debate_of(sentence: LabelledSentence) -> str:
+    return CLEF_TO_CLAIMBUSTER_DEBATE.get(sentence.group, sentence.group)
+
+
+def cross_validate(
+    data: TrainingData,
+    folds: int = 5,
+    progress: Callable[[str], None] = print,
+) -> dict:
+    """Debate-level cross-validation: no debate is scored by a model that saw any of its sentences.
+
+    Returns pooled ClaimBuster CFS figures at score 0.5, CLEF-2019 MAP/P@10 over files, and the per-fold and
+    per-debate spread.
+    """
+    from annotations.extraction.scoring import LightModel
+
+    debates = sorted({debate_of(s) for s in data.claimbuster + data.clef})
+    fold_of = {debate: index % folds for index, debate in enumerate(debates)}
+    claimbuster_scores = [0.0] * len(data.claimbuster)
+    clef_scores = [0.0] * len(data.clef)
+    fold_f1 = []
+    for fold in range(folds):
+        train = [s for s in data.claimbuster if fold_of[debate_of(s)] != fold]
+        model = LightModel(fit_light_model(train))
+        held_out = [i for i, s in enumerate(data.claimbuster) if fold_of[debate_of(s)] == fold]
+        for i, score in zip(
+            held_out, model.score([data.claimbuster[i].text for i in held_out]), strict=True
+        ):
+            claimbuster_scores[i] = score
+        fold_f1.append(
+            classification_scores(
+                [data.claimbuster[i].label == 1 for i in held_out],
+                [claimbuster_scores[i] >= 0.5 for i in held_out],
+            )["f1"]
+        )
+        held_out = [i for i, s in enumerate(data.clef) if fold_of[debate_of(s)] == fold]
+        for i, score in zip(
+            held_out, model.score([data.clef[i].text for i in held_out]), strict=True
+        ):
+            clef_scores[i] = score
+        progress(f"fold {fold + 1}/{folds}: ClaimBuster CFS F1 {fold_f1[-1]:.4f}")
+
+    cfs = classification_scores(
+        [s.label == 1 for s in data.claimbuster], [x >= 0.5 for x in claimbuster_scores]
+    )
+    per_debate_f1 = {}
+    for debate in sorted({s.group for s in data.claimbuster}):
+        index = [i for i, s in enumerate(data.claimbuster) if s.group == debate]
+        per_debate_f1[debate] = classification_scores(
+            [data.claimbuster[i].label == 1 for i in index],
+            [claimbuster_scores[i] >= 0.5 for i in index],
+        )["f1"]
+    per_file = {}
+    for name in sorted({s.group for s in data.clef}):
+        index = [i for i, s in enumerate(data.clef) if s.group == name]
+        per_file[name] = clef_file_scores(
+            [data.clef[i] for i in index], [clef_scores[i] for i in index]
+        )
+    aps = [f["ap"] for f in per_file.values()]
+    return {
+        "claimbuster": {**{k: round(v, 4) for k, v in cfs.items()}, "n": len(data.claimbuster)},
+        "claimbuster_f1_per_fold": _spread(fold_f1),
+        "claimbuster_f1_per_debate": _spread(per_debate_f1.values()),
+        "clef2019": {
+            "map": round(statistics.mean(aps), 4),
+            "p_at_10": round(statistics.mean(f["p_at_10"] for f in per_file.values()), 4),
+            "files": len(per_file),
+        },
+        "clef2019_ap_per_file": _spread(aps),
+    }
+
+
+def _spread(values: Iterable[float]) -> dict[str, float]:
+    values = list(values)
+    return {
+        "mean": round(statistics.mean(values), 4),
+        "stdev": round(statistics.stdev(values), 4) if len(values) > 1 else 0.0,
+        "min": round(min(values), 4),
+        "max": round(max(values), 4),
+    }
