@@ -90,3 +90,18 @@ def test_export_writes_a_file_and_to_stdout(tmp_path, project, capsys):
     call_command("export", "--project", project.slug, "--format", "csv", "--output", "-")
     assert claim.text in capsys.readouterr().out
     assert not list(tmp_path.glob("*.part"))
+
+
+def test_seed_demo_creates_the_demo_project_and_logins_once(django_capture_on_commit_callbacks):
+    from annotations.models import Project
+
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=io.StringIO())
+    project = Project.objects.get(slug="demo")
+    roles = dict(project.memberships.values_list("user__username", "role"))
+    assert roles == {"annotator": "annotator", "editor": "editor", "admin": "admin"}
+    assert project.documents.count() == 1
+    assert project.claims.exists()
+    assert "annotate-demo-2026" in out.getvalue()

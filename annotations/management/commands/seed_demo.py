@@ -23,6 +23,7 @@ Construction is expected to start in March and finish by the end of 2027, the co
 DEMO_USERS = [
     ("annotator", "annotate-demo-2026", Role.ANNOTATOR),
     ("editor", "review-demo-2026", Role.EDITOR),
+    ("admin", "admin-demo-2026", Role.ADMIN),
 ]
 
 
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         project = Project.objects.filter(slug="demo").first()
         if project is None:
             project = create_project(
-                users["editor"],
+                users["admin"],
                 name="Demo newsroom",
                 slug="demo",
                 description="A sample project with one article written for the demo.",
@@ -51,14 +52,14 @@ class Command(BaseCommand):
             )
             create_document(
                 project,
-                users["editor"],
+                users["admin"],
                 DocumentInput(
                     title=DEMO_ARTICLE.split("\n")[0], text=DEMO_ARTICLE.split("\n", 2)[2]
                 ),
             )
         for username, _password, role in DEMO_USERS:
             if project.role_of(users[username]) is None:
-                add_member(project, users["editor"], users[username], role)
+                add_member(project, users["admin"], users[username], role)
         self.stdout.write("Demo logins (http://127.0.0.1:8000/):")
         for username, password, role in DEMO_USERS:
             self.stdout.write(f"  {role.label:<10} username {username!r}  password {password!r}")
