@@ -9,8 +9,10 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from . import queue
 from .audit import record_event, snapshot
 from .errors import InvalidInput, StaleVersion
+from .guidelines import current_guideline_version
 from .models import Annotation, Claim, ClaimStatus, Source, Stance
 
 SOURCE_FIELDS = {"url", "title", "publisher", "quote", "stance", "question", "answer"}
@@ -157,13 +159,14 @@ def save_annotation(
         annotation.checkworthy = checkworthy
         annotation.state = Annotation.State.SUBMITTED if submit else Annotation.State.DRAFT
         annotation.submitted_at = timezone.now() if submit else None
+        annotation.guideline_version = current_guideline_version(claim.project)
         annotation.version += 1
         annotation.save()
-        annotation.sources.all().delete()
-        Source.objects.bulk_create(
-            Source(annotation=annotation, position=position, **values)
-            for position, values in enumerate(cleaned_sources)
-        )
+        new_sources = store_sources(annotation, cleaned_sources)
+        if submit:
+            queue.release_reservation(claim, user)
+        else:
+            queue.extend_reservation(claim, user)
         action = "submit" if submit else ("create" if before is None else "update")
         record_event(
             user,
@@ -174,4 +177,44 @@ def save_annotation(
             project=claim.project,
         )
         update_claim_status(claim, user)
+        for source in new_sources:
+            transaction.on_commit(lambda pk=source.pk: enqueue_fetch(pk))
     return annotation
+
+
+def enqueue_fetch(source_id: int) -> None:
+    from .tasks import fetch_source
+
+    fetch_source.delay(source_id)
+
+
+def store_sources(annotation: Annotation, cleaned: list[dict[str, str]]) -> list[Source]:
+    """Make the annotation's sources the cleaned list, in its order.
+
+    A source whose URL was already there is updated in place, so its archived snapshot
+    survives every autosave; a title or publisher left blank keeps the fetched one.
+    Returns the sources that are new, whose pages are to be fetched."""
+    existing: dict[str, list[Source]] = {}
+    for source in annotation.sources.all():
+        existing.setdefault(source.url, []).append(source)
+    kept, new = [], []
+    for position, values in enumerate(cleaned):
+        matches = existing.get(values["url"])
+        if matches:
+            source = matches.pop(0)
+            for name in ("title", "publisher"):
+                if not values[name]:
+                    values[name] = getattr(source, name)
+            changed = position != source.position or any(
+                getattr(source, name) != value for name, value in values.items()
+            )
+            for name, value in values.items():
+                setattr(source, name, value)
+            source.position = position
+            if changed:
+                source.save()
+            kept.append(source.pk)
+        else:
+            new.append(Source(annotation=annotation, position=position, **values))
+    annotation.sources.exclude(pk__in=kept).delete()
+    return Source.objects.bulk_create(new)
