@@ -27,8 +27,8 @@ def rating_scales(transactional_db):
     presets.create_presets(apps, None)
 
 
-@pytest.fixture(scope="module")
-def chromium():
+@pytest.fixture(scope="module", name="chromium")
+def chromium_fixture():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
