@@ -49,18 +49,18 @@ def test_edits_made_offline_arrive_when_the_network_returns(
     page.route("**/api/**", lambda route: route.abort("internetdisconnected"))
     page.keyboard.press("r")
     page.keyboard.type("Written on the train.")
-    expect(page.locator("#save-state")).to_contain_text("offline —")
-    expect(page.locator("#save-state")).to_contain_text("changes waiting")
+    expect(page.locator("#save-state")).to_have_text("offline — 1 change waiting")
     page.keyboard.press("Escape")
     page.keyboard.press("y")  # stance: supported, also while offline
-    expect(page.locator("#save-state")).to_contain_text("offline —")
+    expect(page.locator("#save-state")).to_have_text("offline — 2 changes waiting")
     screenshot(page, "desk-offline")
     assert saved_rationale(claim, annotator) is None
 
     # Even a reload while offline keeps the edits: they wait in the browser.
     page.reload()
     expect(page.locator("#rationale")).to_have_value("Written on the train.")
-    expect(page.locator("#save-state")).to_contain_text("offline —")
+    expect(page.locator("input[name=stance][value=supported]")).to_be_checked()
+    expect(page.locator("#save-state")).to_have_text("offline — 2 changes waiting")
 
     page.unroute("**/api/**")
     expect(page.locator("#save-state")).to_have_text("All changes saved", timeout=15000)

@@ -70,16 +70,23 @@ function pendingIds() {
 }
 
 function waitingChanges() {
-  return pendingIds().reduce((n, id) => n + (readPending(id).changes || 1), 0);
+  return pendingIds().reduce((n, id) => {
+    const pending = readPending(id);
+    return n + Math.max(1, pending.fields.length) + (pending.submit ? 1 : 0);
+  }, 0);
 }
 
 // Every edit lands in localStorage at once, then goes to the server after a pause.
-function edited() {
+// A change is one part of the annotation (stance, verdict, rationale, sources...) that
+// differs from what the server has; typing on in the same field is the same change.
+function edited(field) {
   const previous = readPending(currentId);
+  const fields = new Set(previous ? previous.fields : []);
+  fields.add(field);
   writePending(currentId, {
     form,
     base: previous ? previous.base : serverVersion(currentId),
-    changes: (previous ? previous.changes : 0) + 1,
+    fields: [...fields],
     submit: false,
   });
   showSaveState();
@@ -145,7 +152,6 @@ async function flushOne(id) {
   } else if (now) {
     // Edits made while this request was out are based on the version it created.
     now.base = answer.version;
-    now.changes = Math.max(1, now.changes - pending.changes);
     if (pending.submit) now.submit = false;
     writePending(id, now);
   }
@@ -204,6 +210,7 @@ function showSaveState() {
   const state = $("save-state");
   const waiting = waitingChanges();
   state.classList.toggle("offline", offline && waiting > 0);
+  state.classList.toggle("problem", !offline && blocked.size > 0);
   if (offline && waiting > 0) {
     state.textContent = `offline — ${waiting} change${waiting === 1 ? "" : "s"} waiting`;
   } else if (blocked.size) {
@@ -379,16 +386,17 @@ panelForm.addEventListener("change", (event) => {
   else if (target.dataset.field === "stance") form.sources[sourceIndex(target)].stance = target.value;
   else return;
   blocked.delete(currentId);
-  edited();
+  edited(target.name || "sources");
 });
 panelForm.addEventListener("input", (event) => {
   const target = event.target;
+  let field = "rationale";
   if (target.id === "rationale") form.rationale = target.value;
-  else if (target.id === "verdict-text") form.verdict = target.value;
-  else if (target.dataset.field === "quote") form.sources[sourceIndex(target)].quote = target.value;
+  else if (target.id === "verdict-text") [form.verdict, field] = [target.value, "verdict"];
+  else if (target.dataset.field === "quote") [form.sources[sourceIndex(target)].quote, field] = [target.value, "sources"];
   else return;
   blocked.delete(currentId);
-  edited();
+  edited(field);
 });
 $("sources").addEventListener("click", (event) => {
   const button = event.target.closest("button");
@@ -408,7 +416,7 @@ $("sources").addEventListener("click", (event) => {
     $("new-source").focus();
     announce("Source removed");
   } else return;
-  edited();
+  edited("sources");
 });
 
 function sourceIndex(element) {
@@ -436,7 +444,7 @@ function addSource() {
   form.sources.push({ url: value, title: "", publisher: "", quote: "", stance: "neutral" });
   input.value = "";
   renderSources();
-  edited();
+  edited("sources");
   announce("Source added; it is being archived");
 }
 
@@ -491,7 +499,7 @@ async function submitAndNext() {
   writePending(currentId, {
     form,
     base: previous ? previous.base : serverVersion(currentId),
-    changes: (previous ? previous.changes : 0) + 1,
+    fields: previous ? previous.fields : [],
     submit: true,
   });
   blocked.delete(currentId);
@@ -572,7 +580,7 @@ function resolve(values) {
   if (values === null) {
     localStorage.removeItem(STORE + id);
   } else {
-    writePending(id, { form: values, base: version, changes: 1, submit: false });
+    writePending(id, { form: values, base: version, fields: ["merged"], submit: false });
   }
   $("conflict").close();
   conflict = null;
