@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from . import queue
@@ -88,10 +89,12 @@ def update_claim_status(claim: Claim, actor) -> None:
     started, in review once the project's number of annotations are submitted."""
     if claim.status not in OPEN_STATUSES:
         return
-    submitted = claim.annotations.filter(state=Annotation.State.SUBMITTED).count()
-    if submitted >= claim.project.annotations_per_claim:
+    counts = claim.annotations.aggregate(
+        submitted=Count("id", filter=Q(state=Annotation.State.SUBMITTED)), total=Count("id")
+    )
+    if counts["submitted"] >= claim.project.annotations_per_claim:
         status = ClaimStatus.IN_REVIEW
-    elif claim.annotations.exists():
+    elif counts["total"]:
         status = ClaimStatus.IN_PROGRESS
     else:
         status = ClaimStatus.UNSTARTED
@@ -139,7 +142,10 @@ def save_annotation(
         if claim.status not in OPEN_STATUSES:
             raise InvalidInput(f"This claim is {claim.get_status_display().lower()}; it is closed.")
         annotation = (
-            Annotation.objects.select_for_update().filter(claim=claim, annotator=user).first()
+            Annotation.objects.select_for_update()
+            .prefetch_related("sources")
+            .filter(claim=claim, annotator=user)
+            .first()
         )
         if annotation is None:
             if version not in (None, 0):
@@ -162,7 +168,12 @@ def save_annotation(
         annotation.guideline_version = current_guideline_version(claim.project)
         annotation.version += 1
         annotation.save()
-        new_sources = store_sources(annotation, cleaned_sources)
+        annotation.annotator = user
+        previous_sources = list(annotation.sources.all()) if before is not None else []
+        sources, new_sources = store_sources(annotation, previous_sources, cleaned_sources)
+        # The annotation's sources are now exactly these: the audit trail and the answer
+        # read them from here instead of asking the database again.
+        annotation._prefetched_objects_cache = {"sources": sources}
         if submit:
             queue.release_reservation(claim, user)
         else:
@@ -188,16 +199,18 @@ def enqueue_fetch(source_id: int) -> None:
     fetch_source.delay(source_id)
 
 
-def store_sources(annotation: Annotation, cleaned: list[dict[str, str]]) -> list[Source]:
+def store_sources(
+    annotation: Annotation, previous: list[Source], cleaned: list[dict[str, str]]
+) -> tuple[list[Source], list[Source]]:
     """Make the annotation's sources the cleaned list, in its order.
 
     A source whose URL was already there is updated in place, so its archived snapshot
     survives every autosave; a title or publisher left blank keeps the fetched one.
-    Returns the sources that are new, whose pages are to be fetched."""
+    Returns all the sources in order, and those that are new, whose pages are to be fetched."""
     existing: dict[str, list[Source]] = {}
-    for source in annotation.sources.all():
+    for source in previous:
         existing.setdefault(source.url, []).append(source)
-    kept, new = [], []
+    result, kept, new = [], [], []
     for position, values in enumerate(cleaned):
         matches = existing.get(values["url"])
         if matches:
@@ -214,7 +227,12 @@ def store_sources(annotation: Annotation, cleaned: list[dict[str, str]]) -> list
             if changed:
                 source.save()
             kept.append(source.pk)
+            result.append(source)
         else:
-            new.append(Source(annotation=annotation, position=position, **values))
-    annotation.sources.exclude(pk__in=kept).delete()
-    return Source.objects.bulk_create(new)
+            source = Source(annotation=annotation, position=position, **values)
+            new.append(source)
+            result.append(source)
+    if any(sources for sources in existing.values()):
+        annotation.sources.exclude(pk__in=kept).delete()
+    Source.objects.bulk_create(new)
+    return result, new

@@ -92,9 +92,12 @@ def reserve_claim(claim: Claim, user) -> bool:
 
 def extend_reservation(claim: Claim, user) -> None:
     """Keep holding a claim the user is working on (called as she saves drafts)."""
-    ClaimReservation.objects.update_or_create(
-        claim=claim, user=user, defaults={"expires_at": reservation_expiry()}
-    )
+    expires_at = reservation_expiry()
+    # The usual case, one query: she is saving again the claim she already holds.
+    if not ClaimReservation.objects.filter(claim=claim, user=user).update(expires_at=expires_at):
+        ClaimReservation.objects.get_or_create(
+            claim=claim, user=user, defaults={"expires_at": expires_at}
+        )
 
 
 def release_reservation(claim: Claim, user) -> None:

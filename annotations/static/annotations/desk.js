@@ -797,6 +797,10 @@ docText.addEventListener("click", (event) => {
 
 // ---- Start -------------------------------------------------------------------------------
 
+for (const [index, claim] of claims.entries()) {
+  const text = claim.text.length > 70 ? `${claim.text.slice(0, 69)}…` : claim.text;
+  $("claim-picker").add(new Option(`${index + 1}. [${claim.status_label}] ${text}`, claim.id));
+}
 if (data.current !== null) showClaim(data.current, { focus: false });
 showSaveState();
 if (pendingIds().length) flushAll();
