@@ -304,13 +304,13 @@ function renderSources() {
       <div class="source-head"><a target="_blank" rel="noopener noreferrer"></a>
         <span class="fetch" aria-live="polite"></span></div>
       <div class="row-tight">
-        <label for="src-${n}-stance">Stance of source ${n}</label>
+        <label for="src-${n}-stance">Stance<span class="visually-hidden"> of source ${n}</span></label>
         <select id="src-${n}-stance" data-field="stance"></select>
         <button type="button" data-move="-1" aria-label="Move source ${n} up">↑</button>
         <button type="button" data-move="1" aria-label="Move source ${n} down">↓</button>
         <button type="button" data-remove aria-label="Remove source ${n}">Remove</button>
       </div>
-      <label for="src-${n}-quote">Quoted passage from source ${n}</label>
+      <label for="src-${n}-quote">Quoted passage<span class="visually-hidden"> from source ${n}</span></label>
       <textarea id="src-${n}-quote" data-field="quote" rows="2"></textarea>`;
     const link = item.querySelector("a");
     link.href = source.url;
