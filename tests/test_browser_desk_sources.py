@@ -10,7 +10,7 @@ from .desk_browser import (  # noqa: F401 (fixtures)
     screenshot,
 )
 from .factories import ClaimFactory, DocumentFactory
-from .test_sources import server  # noqa: F401 (fixture)
+from .test_sources import server_fixture  # noqa: F401 (fixture)
 
 pytestmark = browser_test
 
@@ -21,7 +21,7 @@ def test_pasted_sources_are_archived_reordered_and_removed(
     annotator,
     project,
     server,
-    settings,  # noqa: F811
+    settings,
 ):
     settings.SOURCE_FETCH_ALLOW_PRIVATE = True
     settings.SOURCE_FETCH_TIMEOUT = 2
