@@ -7,10 +7,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
+from . import queue
 from .audit import record_event, snapshot
 from .errors import InvalidInput, StaleVersion
+from .guidelines import current_guideline_version
 from .models import Annotation, Claim, ClaimStatus, Source, Stance
 
 SOURCE_FIELDS = {"url", "title", "publisher", "quote", "stance", "question", "answer"}
@@ -86,10 +89,12 @@ def update_claim_status(claim: Claim, actor) -> None:
     started, in review once the project's number of annotations are submitted."""
     if claim.status not in OPEN_STATUSES:
         return
-    submitted = claim.annotations.filter(state=Annotation.State.SUBMITTED).count()
-    if submitted >= claim.project.annotations_per_claim:
+    counts = claim.annotations.aggregate(
+        submitted=Count("id", filter=Q(state=Annotation.State.SUBMITTED)), total=Count("id")
+    )
+    if counts["submitted"] >= claim.project.annotations_per_claim:
         status = ClaimStatus.IN_REVIEW
-    elif claim.annotations.exists():
+    elif counts["total"]:
         status = ClaimStatus.IN_PROGRESS
     else:
         status = ClaimStatus.UNSTARTED
@@ -137,7 +142,10 @@ def save_annotation(
         if claim.status not in OPEN_STATUSES:
             raise InvalidInput(f"This claim is {claim.get_status_display().lower()}; it is closed.")
         annotation = (
-            Annotation.objects.select_for_update().filter(claim=claim, annotator=user).first()
+            Annotation.objects.select_for_update()
+            .prefetch_related("sources")
+            .filter(claim=claim, annotator=user)
+            .first()
         )
         if annotation is None:
             if version not in (None, 0):
@@ -157,13 +165,19 @@ def save_annotation(
         annotation.checkworthy = checkworthy
         annotation.state = Annotation.State.SUBMITTED if submit else Annotation.State.DRAFT
         annotation.submitted_at = timezone.now() if submit else None
+        annotation.guideline_version = current_guideline_version(claim.project)
         annotation.version += 1
         annotation.save()
-        annotation.sources.all().delete()
-        Source.objects.bulk_create(
-            Source(annotation=annotation, position=position, **values)
-            for position, values in enumerate(cleaned_sources)
-        )
+        annotation.annotator = user
+        previous_sources = list(annotation.sources.all()) if before is not None else []
+        sources, new_sources = store_sources(annotation, previous_sources, cleaned_sources)
+        # The annotation's sources are now exactly these: the audit trail and the answer
+        # read them from here instead of asking the database again.
+        annotation._prefetched_objects_cache = {"sources": sources}
+        if submit:
+            queue.release_reservation(claim, user)
+        else:
+            queue.extend_reservation(claim, user)
         action = "submit" if submit else ("create" if before is None else "update")
         record_event(
             user,
@@ -174,4 +188,51 @@ def save_annotation(
             project=claim.project,
         )
         update_claim_status(claim, user)
+        for source in new_sources:
+            transaction.on_commit(lambda pk=source.pk: enqueue_fetch(pk))
     return annotation
+
+
+def enqueue_fetch(source_id: int) -> None:
+    from .tasks import fetch_source
+
+    fetch_source.delay(source_id)
+
+
+def store_sources(
+    annotation: Annotation, previous: list[Source], cleaned: list[dict[str, str]]
+) -> tuple[list[Source], list[Source]]:
+    """Make the annotation's sources the cleaned list, in its order.
+
+    A source whose URL was already there is updated in place, so its archived snapshot
+    survives every autosave; a title or publisher left blank keeps the fetched one.
+    Returns all the sources in order, and those that are new, whose pages are to be fetched."""
+    existing: dict[str, list[Source]] = {}
+    for source in previous:
+        existing.setdefault(source.url, []).append(source)
+    result, kept, new = [], [], []
+    for position, values in enumerate(cleaned):
+        matches = existing.get(values["url"])
+        if matches:
+            source = matches.pop(0)
+            for name in ("title", "publisher"):
+                if not values[name]:
+                    values[name] = getattr(source, name)
+            changed = position != source.position or any(
+                getattr(source, name) != value for name, value in values.items()
+            )
+            for name, value in values.items():
+                setattr(source, name, value)
+            source.position = position
+            if changed:
+                source.save()
+            kept.append(source.pk)
+            result.append(source)
+        else:
+            source = Source(annotation=annotation, position=position, **values)
+            new.append(source)
+            result.append(source)
+    if any(sources for sources in existing.values()):
+        annotation.sources.exclude(pk__in=kept).delete()
+    Source.objects.bulk_create(new)
+    return result, new

@@ -6,9 +6,13 @@ from django.db import transaction
 from django.db.models import F
 
 from . import extraction
+from .annotating import update_claim_status
 from .audit import changed_only, record_event, snapshot
 from .errors import InvalidInput, StaleVersion
-from .models import Claim, Document, ExtractionStatus
+from .models import Annotation, Claim, ClaimStatus, Document, ExtractionStatus
+
+# Claims still being worked on; approved and rejected ones are closed to edits like these.
+OPEN_STATUSES = (ClaimStatus.UNSTARTED, ClaimStatus.IN_PROGRESS, ClaimStatus.IN_REVIEW)
 
 
 def store_candidates(
@@ -64,6 +68,117 @@ def mark_extraction_failed(document_id: int, error: str) -> None:
     )
 
 
+def check_span(document: Document, start: int, end: int, text: str) -> None:
+    """A claim's span must lie inside its document and its text be exactly that slice."""
+    if not (0 <= start < end <= len(document.text)):
+        raise InvalidInput("The span must lie inside the document.", field="start")
+    if document.text[start:end] != text:
+        raise InvalidInput(
+            "The text must be exactly the document's text between start and end.",
+            field="text",
+        )
+
+
+def add_claim(
+    document: Document, user, *, start: int, end: int, text: str, speaker: str = ""
+) -> Claim:
+    """Add a claim a person found in the document (origin manual), at its exact span."""
+    check_span(document, start, end, text)
+    if not text.strip():
+        raise InvalidInput("A claim cannot be only whitespace.", field="text")
+    with transaction.atomic():
+        if document.claims.filter(start=start, end=end).exists():
+            raise InvalidInput("There is already a claim with exactly this span.", field="start")
+        claim = Claim.objects.create(
+            project_id=document.project_id,
+            document=document,
+            text=text,
+            start=start,
+            end=end,
+            speaker=speaker[:200],
+            origin=Claim.Origin.MANUAL,
+        )
+        record_event(user, claim, "create", after=snapshot(claim))
+    return claim
+
+
+def reject_claim(claim: Claim, user, *, reason: str, version: int) -> Claim:
+    """Mark the claim as not check-worthy: it is rejected, with the reason, and leaves
+    every queue."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Say why the claim is not check-worthy.", field="reason")
+    with transaction.atomic():
+        # A reviewer approving while someone rejects: one of them must see the other's change.
+        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        if claim.version != version:
+            raise StaleVersion(claim, claim.version)
+        close_claim(claim, user, reason=reason, action="reject")
+    return claim
+
+
+def close_claim(
+    claim: Claim, user, *, reason: str, action: str, merged_into: Claim | None = None
+) -> None:
+    if claim.status not in OPEN_STATUSES:
+        raise InvalidInput(
+            f"Claim {claim.pk} is {claim.get_status_display().lower()}; it is closed."
+        )
+    before = snapshot(claim)
+    claim.status = ClaimStatus.REJECTED
+    claim.rejection_reason = reason[:5000]
+    claim.merged_into = merged_into
+    claim.version = F("version") + 1
+    claim.save()
+    claim.refresh_from_db()
+    claim.reservations.all().delete()
+    before, after = changed_only(before, snapshot(claim))
+    record_event(user, claim, action, before=before, after=after)
+
+
+def merge_claims(keep: Claim, duplicate: Claim, user) -> Claim:
+    """Merge a duplicate into the claim kept: the duplicate is rejected as a duplicate and
+    its annotations move to the kept claim, except those of annotators who already
+    annotated the kept one (theirs stay with the duplicate, for the record)."""
+    if keep.pk == duplicate.pk:
+        raise InvalidInput("A claim cannot be merged into itself.", field="duplicate")
+    if keep.project_id != duplicate.project_id:
+        raise InvalidInput("Only claims of the same project can be merged.", field="duplicate")
+    with transaction.atomic():
+        # Lock both claims in id order, so two merges of the same pair cannot deadlock.
+        locked = {
+            c.pk: c
+            for c in Claim.objects.select_for_update()
+            .filter(pk__in=[keep.pk, duplicate.pk])
+            .order_by("pk")
+        }
+        keep, duplicate = locked[keep.pk], locked[duplicate.pk]
+        if keep.status not in OPEN_STATUSES:
+            raise InvalidInput(
+                f"Claim {keep.pk} is {keep.get_status_display().lower()}; it is closed."
+            )
+        already = keep.annotations.values("annotator_id")
+        moved = list(
+            duplicate.annotations.exclude(annotator_id__in=already).values_list("pk", flat=True)
+        )
+        Annotation.objects.filter(pk__in=moved).update(claim=keep)
+        close_claim(
+            duplicate,
+            user,
+            reason=f"Duplicate of claim {keep.pk}.",
+            action="merge",
+            merged_into=keep,
+        )
+        record_event(
+            user,
+            keep,
+            "merge",
+            after={"duplicate": duplicate.pk, "moved_annotations": moved},
+        )
+        update_claim_status(keep, user)
+    return keep
+
+
 EDITABLE_FIELDS = {"text", "start", "end", "speaker", "claim_types"}
 
 
@@ -82,13 +197,7 @@ def update_claim(claim: Claim, user, changes: dict, version: int) -> Claim:
             setattr(claim, name, value)
         if {"start", "end"} & set(changes) and "text" not in changes:
             claim.text = claim.document.text[claim.start : claim.end]
-        if not (0 <= claim.start < claim.end <= len(claim.document.text)):
-            raise InvalidInput("The span must lie inside the document.", field="start")
-        if claim.document.text[claim.start : claim.end] != claim.text:
-            raise InvalidInput(
-                "The text must be exactly the document's text between start and end.",
-                field="text",
-            )
+        check_span(claim.document, claim.start, claim.end, claim.text)
         claim.version = F("version") + 1
         claim.save()
         claim.refresh_from_db()

@@ -245,6 +245,10 @@ class Claim(models.Model):
     final_verdict = models.CharField(max_length=200, blank=True)
     final_rationale = models.TextField(blank=True)
     rejection_reason = models.TextField(blank=True)
+    # Set when this claim was merged into another as its duplicate (it is then rejected).
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -333,12 +337,86 @@ class Source(models.Model):
     snapshot_text = models.TextField(blank=True)
     snapshot_sha256 = models.CharField(max_length=64, blank=True)
     fetched_at = models.DateTimeField(null=True, blank=True)
+    # The archiving of the page behind the URL: queued when the URL is added, then done or
+    # failed (with the reason, for the annotator).
+    fetch_status = models.CharField(
+        max_length=10, choices=ExtractionStatus.choices, default=ExtractionStatus.QUEUED
+    )
+    fetch_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["annotation_id", "position", "id"]
 
     def __str__(self) -> str:
         return self.url
+
+
+class ClaimReservation(models.Model):
+    """A claim handed to an annotator by her queue, held for her until `expires_at`.
+
+    While it holds, the claim counts towards the project's annotations-per-claim for
+    other annotators; once it expires (she walked away) the claim returns to the queue.
+    Saving a draft extends it; submitting ends it."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="reservations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reservations"
+    )
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "user"], name="one_reservation_per_claim_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} held for {self.user} until {self.expires_at}"
+
+
+class ClaimSkip(models.Model):
+    """An annotator passed on a claim; her queue does not offer it again."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="skips")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "user"], name="one_skip_per_claim_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} skipped claim {self.claim_id}"
+
+
+class GuidelineVersion(models.Model):
+    """The project's guidelines as they read from `created_at` on. Annotations record the
+    number of the version they were made under."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="guideline_versions"
+    )
+    number = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "number"], name="unique_guideline_version_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} guidelines v{self.number}"
 
 
 class Review(models.Model):

@@ -7,6 +7,7 @@ from django.utils.text import slugify
 
 from .audit import changed_only, record_event, snapshot
 from .errors import InvalidInput
+from .guidelines import record_guideline_version
 from .models import Membership, Project, RatingScale, Role
 
 DEFAULT_SCALE_KEY = "six-point"
@@ -51,6 +52,7 @@ def create_project(user, *, name: str, slug: str = "", **fields) -> Project:
     project = Project.objects.create(name=name.strip(), slug=slug, **fields)
     Membership.objects.create(project=project, user=user, role=Role.ADMIN)
     record_event(user, project, "create", after=snapshot(project))
+    record_guideline_version(project, user)
     return project
 
 
@@ -59,6 +61,8 @@ def update_project(project: Project, user, changes: dict) -> Project:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+    # Lock the row: two admins editing the guidelines at once must get two version numbers.
+    project = Project.objects.select_for_update().select_related("rating_scale").get(pk=project.pk)
     before = snapshot(project)
     for name, value in changes.items():
         setattr(project, name, value)
@@ -66,6 +70,9 @@ def update_project(project: Project, user, changes: dict) -> Project:
     before, after = changed_only(before, snapshot(project))
     if after:
         record_event(user, project, "update", before=before, after=after)
+    if "guidelines" in after:
+        # Annotations made from now on record this version.
+        record_guideline_version(project, user, previous_text=before["guidelines"])
     return project
 
 

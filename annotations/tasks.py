@@ -10,6 +10,7 @@ from django.db import OperationalError
 
 from .claims import mark_extraction_failed, run_extraction
 from .models import Document
+from .sources import archive_source
 
 log = logging.getLogger(__name__)
 
@@ -33,3 +34,15 @@ def extract_claims(document_id: int) -> None:
     except Exception as exc:
         log.exception("extraction of document %s failed", document_id)
         mark_extraction_failed(document_id, f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(
+    autoretry_for=(OperationalError,),  # the database went away for a moment
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=120,
+    time_limit=150,
+)
+def fetch_source(source_id: int) -> None:
+    """Archive the page behind one source URL; the outcome is recorded on the source."""
+    archive_source(source_id)

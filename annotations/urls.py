@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import annotate, documents, exports, projects, review
+from .views import annotate, desk, documents, exports, projects, review
 
 app_name = "annotations"
 
@@ -12,7 +12,8 @@ urlpatterns = [
     path("projects/<slug:slug>/documents/new/", documents.document_create, name="document-create"),
     path("projects/<slug:slug>/review/", review.review_queue, name="review-queue"),
     path("projects/<slug:slug>/export/", exports.export_page, name="export"),
-    path("documents/<int:pk>/", documents.document_detail, name="document-detail"),
+    path("projects/<slug:slug>/next/", desk.queue_next, name="queue-next"),
+    path("documents/<int:pk>/", desk.document_desk, name="document-detail"),
     path("claims/<int:pk>/", annotate.claim_annotate, name="claim-annotate"),
     path("claims/<int:pk>/review/", review.claim_review, name="claim-review"),
 ]

@@ -210,6 +210,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 10 * 60)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 400_000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# The desk: how long a claim handed out by an annotator's queue stays hers without a save.
+CLAIM_RESERVATION_MINUTES = env_int("CLAIM_RESERVATION_MINUTES", 30)
+
+# Archiving the pages behind source URLs. Private, loopback and link-local addresses are
+# refused (the server must not be a window into its own network) unless allowed here.
+SOURCE_FETCH_ALLOW_PRIVATE = env_bool("SOURCE_FETCH_ALLOW_PRIVATE", False)
+SOURCE_FETCH_TIMEOUT = env_int("SOURCE_FETCH_TIMEOUT", 10)
+SOURCE_FETCH_MAX_BYTES = env_int("SOURCE_FETCH_MAX_BYTES", 5 * 1024 * 1024)
+SOURCE_FETCH_MAX_REDIRECTS = env_int("SOURCE_FETCH_MAX_REDIRECTS", 5)
+
 # Check-worthiness scorer used when a project does not choose one: "light" or "transformer".
 FACTCHECK_DEFAULT_SCORER = env_str("FACTCHECK_DEFAULT_SCORER", "light")
 

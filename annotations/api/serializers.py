@@ -125,6 +125,8 @@ class ClaimSerializer(serializers.ModelSerializer):
             "status",
             "final_verdict",
             "final_rationale",
+            "rejection_reason",
+            "merged_into",
             "version",
             "created_at",
             "updated_at",
@@ -163,6 +165,8 @@ class SourceOutputSerializer(serializers.ModelSerializer):
             "published_at",
             "snapshot_sha256",
             "fetched_at",
+            "fetch_status",
+            "fetch_error",
         ]
 
 

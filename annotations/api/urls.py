@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from . import views
+from . import desk, views
 
 app_name = "api"
 
@@ -21,6 +21,11 @@ urlpatterns = [
     path("claims/<int:pk>/", views.ClaimDetail.as_view(), name="claim-detail"),
     path("claims/<int:pk>/annotation/", views.MyAnnotation.as_view(), name="my-annotation"),
     path("claims/<int:pk>/review/", views.ClaimReview.as_view(), name="claim-review"),
+    path("projects/<slug:slug>/queue/next/", desk.NextClaim.as_view(), name="queue-next"),
+    path("documents/<int:pk>/claims/", desk.DocumentClaimCreate.as_view(), name="document-claims"),
+    path("claims/<int:pk>/skip/", desk.SkipClaim.as_view(), name="claim-skip"),
+    path("claims/<int:pk>/reject/", desk.RejectClaim.as_view(), name="claim-reject"),
+    path("claims/<int:pk>/merge/", desk.MergeClaims.as_view(), name="claim-merge"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -5,14 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from .. import access
 from ..errors import InvalidInput, TooLarge
 from ..forms import (
     DocumentForm,
 )
-from ..highlight import segment_text
 from ..ingest import DocumentInput, create_document, create_documents, parse_file
 
 
@@ -48,21 +47,3 @@ def document_create(request: HttpRequest, slug: str) -> HttpResponse:
         request, f"{len(documents)} documents added; their claims are being extracted."
     )
     return redirect("annotations:project-detail", slug=slug)
-
-
-@login_required
-@require_GET
-def document_detail(request: HttpRequest, pk: int) -> TemplateResponse:
-    document, membership = access.get_document_for_user(request.user, pk)
-    claims = list(document.claims.all())
-    return TemplateResponse(
-        request,
-        "annotations/document_detail.html",
-        {
-            "project": document.project,
-            "membership": membership,
-            "document": document,
-            "claims": claims,
-            "segments": segment_text(document.text, claims),
-        },
-    )

@@ -1,0 +1,115 @@
+"""The annotation desk: a document with its claims highlighted, the annotator's panel
+beside it, and the way into her queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import access, queue
+from ..api.serializers import AnnotationSerializer
+from ..guidelines import current_guideline_version, render_guidelines
+from ..highlight import segment_text
+from ..models import Annotation, Claim, Document, Source, Stance
+
+# The stance shortcuts, shown beside each choice and in the cheat-sheet.
+STANCE_KEYS = {
+    Stance.SUPPORTED: "y",
+    Stance.REFUTED: "x",
+    Stance.CONFLICTING: "c",
+    Stance.NOT_ENOUGH_EVIDENCE: "e",
+}
+
+
+@login_required
+@require_GET
+def document_desk(request: HttpRequest, pk: int) -> TemplateResponse:
+    document, membership = access.get_document_for_user(request.user, pk)
+    claims = list(document.claims.all())
+    current = request.GET.get("claim", "")
+    current_id = int(current) if current.isdigit() else None
+    if current_id not in {claim.pk for claim in claims}:
+        current_id = claims[0].pk if claims else None
+    return TemplateResponse(
+        request,
+        "annotations/document_detail.html",
+        {
+            "project": document.project,
+            "membership": membership,
+            "document": document,
+            "claims": claims,
+            "segments": segment_text(document.text, claims),
+            "guidelines_html": render_guidelines(document.project.guidelines),
+            "desk": desk_data(document, claims, request.user, current_id),
+        },
+    )
+
+
+def desk_data(document: Document, claims: list[Claim], user, current_id: int | None) -> dict:
+    """Everything desk.js needs, as JSON: the claims, the user's own annotations (never
+    anyone else's: annotation is blind until review) and the project's scale."""
+    project = document.project
+    mine = (
+        Annotation.objects.filter(claim__document=document, annotator=user)
+        .select_related("annotator")
+        .prefetch_related("sources")
+    )
+    labels = project.rating_scale.labels.all()
+    return {
+        "user": user.username,
+        "project": project.slug,
+        "document": document.pk,
+        "current": current_id,
+        "guideline_version": current_guideline_version(project),
+        "free_text": project.rating_scale.free_text,
+        "labels": [{"key": label.key, "label": label.label} for label in labels],
+        "stances": [
+            {"key": key, "label": label, "shortcut": STANCE_KEYS[key]}
+            for key, label in Stance.choices
+        ],
+        "source_stances": [{"key": key, "label": label} for key, label in Source.Stance.choices],
+        "claims": [claim_data(claim) for claim in claims],
+        # One serializer for all: building its fields once per annotation costs more than
+        # the whole page otherwise.
+        "annotations": {a["claim"]: a for a in AnnotationSerializer(mine, many=True).data},
+        "urls": {
+            "next": reverse("api:queue-next", args=[project.slug]),
+            "add_claim": reverse("api:document-claims", args=[document.pk]),
+        },
+    }
+
+
+def claim_data(claim: Claim) -> dict[str, Any]:
+    return {
+        "id": claim.pk,
+        "text": claim.text,
+        "start": claim.start,
+        "end": claim.end,
+        "status": claim.status,
+        "status_label": claim.get_status_display(),
+        "origin": claim.origin,
+        "score": claim.score,
+        "speaker": claim.speaker,
+        "version": claim.version,
+        "rejection_reason": claim.rejection_reason,
+    }
+
+
+@login_required
+@require_POST
+def queue_next(request: HttpRequest, slug: str) -> HttpResponse:
+    project, _ = access.get_project_for_user(request.user, slug)
+    claim = queue.next_claim(project, request.user)
+    if claim is None:
+        messages.success(request, "Your queue is empty: no claim in this project needs you now.")
+        return redirect("annotations:project-detail", slug=slug)
+    return redirect(
+        f"{reverse('annotations:document-detail', args=[claim.document_id])}?claim={claim.pk}"
+    )

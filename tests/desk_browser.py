@@ -1,0 +1,75 @@
+"""Helpers for the desk's browser tests: a Chromium per module, pages logged in as a user."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from .conftest import CHROMIUM
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
+LAPTOP = {"width": 1366, "height": 768}
+
+browser_test = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def rating_scales(transactional_db):
+    """Browser tests run against live_server, so they commit, and the database is emptied
+    after each; the rating scales the migrations made are put back first."""
+    from django.apps import apps
+
+    presets = importlib.import_module("annotations.migrations.0002_rating_scale_presets")
+    presets.create_presets(apps, None)
+
+
+@pytest.fixture(scope="module", name="chromium")
+def chromium_fixture():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def open_as(chromium, live_server, user, path: str, viewport: dict | None = None):
+    """A new browser context logged in as the user, with a page open at the path."""
+    client = Client()
+    client.force_login(user)
+    context = chromium.new_context(viewport=viewport or LAPTOP)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    page.goto(live_server.url + path)
+    return page
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
