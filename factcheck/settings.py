@@ -188,6 +188,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ClaimStanceEnum": "annotations.models.Stance",
         "SourceStanceEnum": "annotations.models.Source.Stance",
+        # Extraction and source fetching share one queued/running/done/failed set.
+        "JobStatusEnum": "annotations.models.ExtractionStatus",
     },
 }
 

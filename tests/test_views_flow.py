@@ -23,7 +23,6 @@ def test_pasting_an_article_shows_its_claims_highlighted(
     claim = Claim.objects.filter(document=document).first()
     assert claim is not None
     assert f'data-claim-id="{claim.pk}"' in page
-    assert f'data-start="{claim.start}"' in page
 
 
 def test_an_empty_paste_gets_a_message(client, project, annotator):
