@@ -51,6 +51,25 @@ def pytest_runtest_setup(item):
         pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def tasks_in_process(request):
+    """Run Celery tasks in-process, as without REDIS_URL, even where REDIS_URL is set (CI).
+
+    Tests marked `redis` talk to the real broker and a real worker instead. Without this,
+    a test run with REDIS_URL set would queue extraction on the broker and wait forever."""
+    if request.node.get_closest_marker("redis") is not None:
+        yield
+        return
+    from factcheck.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = before
+
+
 @pytest.fixture
 def project(db):
     return ProjectFactory()
