@@ -39,7 +39,11 @@ def claim_annotate(request: HttpRequest, pk: int) -> HttpResponse:
                     verdict=data["verdict"],
                     rationale=data["rationale"],
                     checkworthy=data["checkworthy"],
-                    sources=[s for s in sources.cleaned_data if s and not s.get("DELETE")],
+                    sources=[
+                        {name: value for name, value in s.items() if name != "DELETE"}
+                        for s in sources.cleaned_data
+                        if s and not s.get("DELETE")
+                    ],
                     submit="submit" in request.POST,
                     version=data["version"],
                 )
