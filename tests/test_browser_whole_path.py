@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from annotations.models import Claim, ClaimStatus
 
@@ -65,6 +66,10 @@ def page():
         try:
             yield page
         finally:
+            # While Playwright runs, the test's ORM calls happen in another context and
+            # so on their own connection; close it, or it would block dropping the test
+            # database at the end of the session.
+            connections.close_all()
             context.close()
             browser.close()
         assert not errors, f"JavaScript errors in the browser: {errors}"
