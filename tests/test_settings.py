@@ -92,7 +92,7 @@ def test_it_runs_tasks_in_process_without_redis(tmp_path):
     settings = probe(tmp_path, SECRET_KEY="x")
     assert settings["eager"] is True
     assert settings["app_eager"] is True
-    assert settings["broker"] == "memory://"
+    assert settings["broker"].startswith("memory://")
 
 
 def test_it_sends_tasks_to_the_broker_with_redis(tmp_path):
