@@ -39,6 +39,20 @@ def missing_service(marker: str) -> str | None:
     return None
 
 
+def pytest_collection_modifyitems(config, items):
+    """Skip at collection, so the summary names each skipped test's file and line."""
+    if REQUIRE_SERVICES:
+        return  # pytest_runtest_setup fails these tests instead
+    for item in items:
+        for marker in ("postgres", "redis", "browser"):
+            if item.get_closest_marker(marker) is None:
+                continue
+            reason = missing_service(marker)
+            if reason is not None:
+                item.add_marker(pytest.mark.skip(reason=reason))
+                break
+
+
 def pytest_runtest_setup(item):
     for marker in ("postgres", "redis", "browser"):
         if item.get_closest_marker(marker) is None:
