@@ -36,8 +36,9 @@ needs_compose = pytest.mark.skipif(
 )
 
 
-def run_config(**env: str) -> subprocess.CompletedProcess:
-    clean_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(ROOT), **env}
+def run_config(home: Path, **env: str) -> subprocess.CompletedProcess:
+    # Only what the file needs: a developer's own SECRET_KEY or .docker config stays out.
+    clean_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), **env}
     return subprocess.run(
         [*COMPOSE, "-f", str(COMPOSE_FILE), "config", "-q"],
         capture_output=True,
@@ -49,21 +50,21 @@ def run_config(**env: str) -> subprocess.CompletedProcess:
 
 
 @needs_compose
-def test_it_accepts_the_compose_file():
-    result = run_config(SECRET_KEY="dummy-secret-for-config", POSTGRES_PASSWORD="dummy")
+def test_it_accepts_the_compose_file(tmp_path):
+    result = run_config(tmp_path, SECRET_KEY="dummy-secret-for-config", POSTGRES_PASSWORD="dummy")
     assert result.returncode == 0, result.stderr
 
 
 @needs_compose
-def test_it_refuses_to_start_without_a_secret_key():
-    result = run_config(POSTGRES_PASSWORD="dummy")
+def test_it_refuses_to_start_without_a_secret_key(tmp_path):
+    result = run_config(tmp_path, POSTGRES_PASSWORD="dummy")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 
 
 @needs_compose
-def test_it_refuses_to_start_without_a_database_password():
-    result = run_config(SECRET_KEY="dummy-secret-for-config")
+def test_it_refuses_to_start_without_a_database_password(tmp_path):
+    result = run_config(tmp_path, SECRET_KEY="dummy-secret-for-config")
     assert result.returncode != 0
     assert "POSTGRES_PASSWORD" in result.stderr
 
