@@ -39,6 +39,20 @@ def missing_service(marker: str) -> str | None:
     return None
 
 
+def pytest_collection_modifyitems(config, items):
+    """Skip at collection, so the summary names each skipped test's file and line."""
+    if REQUIRE_SERVICES:
+        return  # pytest_runtest_setup fails these tests instead
+    for item in items:
+        for marker in ("postgres", "redis", "browser"):
+            if item.get_closest_marker(marker) is None:
+                continue
+            reason = missing_service(marker)
+            if reason is not None:
+                item.add_marker(pytest.mark.skip(reason=reason))
+                break
+
+
 def pytest_runtest_setup(item):
     for marker in ("postgres", "redis", "browser"):
         if item.get_closest_marker(marker) is None:
@@ -49,6 +63,25 @@ def pytest_runtest_setup(item):
         if REQUIRE_SERVICES:
             pytest.fail(f"required service missing: {reason}", pytrace=False)
         pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def tasks_in_process(request):
+    """Run Celery tasks in-process, as without REDIS_URL, even where REDIS_URL is set (CI).
+
+    Tests marked `redis` talk to the real broker and a real worker instead. Without this,
+    a test run with REDIS_URL set would queue extraction on the broker and wait forever."""
+    if request.node.get_closest_marker("redis") is not None:
+        yield
+        return
+    from factcheck.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = before
 
 
 @pytest.fixture

@@ -26,13 +26,17 @@ def review_queue(request: HttpRequest, slug: str) -> TemplateResponse:
         .select_related("annotator")
         .prefetch_related("sources")
     )
-    claims = (
+    claims = list(
         project.claims.awaiting_review()
         .select_related("document")
         .prefetch_related(Prefetch("annotations", queryset=submitted, to_attr="submitted"))
         .order_by("updated_at", "id")[:50]
     )
     labels = {label.key: label for label in project.rating_scale.labels.all()}
+    for claim in claims:
+        for annotation in claim.submitted:
+            # Editors read the scale's wording ("Mostly true"), not the stored key.
+            annotation.verdict_label = labels.get(annotation.verdict)
     return TemplateResponse(
         request,
         "annotations/review_queue.html",

@@ -1,0 +1,147 @@
+"""The settings file: driven by the environment, failing loudly on bad values."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from factcheck.settings import env_bool, env_int, env_list
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Prints what the settings and the Celery app made of the environment.
+PROBE = """
+import json
+import django
+from django.conf import settings
+django.setup()
+from factcheck.celery import app
+print(json.dumps({
+    "debug": settings.DEBUG,
+    "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "app_eager": bool(app.conf.task_always_eager),
+    "broker": app.conf.broker_url,
+    "engine": settings.DATABASES["default"]["ENGINE"],
+}))
+"""
+
+
+def load_settings(tmp_path, **env: str) -> subprocess.CompletedProcess:
+    """Import the settings in a fresh interpreter with only the given variables set."""
+    clean_env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DJANGO_SETTINGS_MODULE": "factcheck.settings",
+        "FACTCHECK_DATA_DIR": str(tmp_path),
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-c", PROBE],
+        capture_output=True,
+        text=True,
+        env=clean_env,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+def probe(tmp_path, **env: str) -> dict:
+    result = load_settings(tmp_path, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off(tmp_path):
+    result = load_settings(tmp_path)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_it_allows_a_missing_secret_key_only_with_debug_on(tmp_path):
+    assert probe(tmp_path, DEBUG="true")["debug"] is True
+
+
+def test_it_rejects_a_bad_debug_value_when_starting(tmp_path):
+    result = load_settings(tmp_path, SECRET_KEY="x", DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_it_rejects_a_bad_upload_limit_when_starting(tmp_path):
+    result = load_settings(tmp_path, SECRET_KEY="x", MAX_UPLOAD_BYTES="10MB")
+    assert result.returncode != 0
+    assert "MAX_UPLOAD_BYTES must be an integer" in result.stderr
+
+
+def test_it_uses_sqlite_without_a_database_url(tmp_path):
+    assert probe(tmp_path, SECRET_KEY="x")["engine"] == "django.db.backends.sqlite3"
+
+
+def test_it_uses_postgresql_with_a_database_url(tmp_path):
+    settings = probe(tmp_path, SECRET_KEY="x", DATABASE_URL="postgres://u@127.0.0.1:5432/db")
+    assert settings["engine"] == "django.db.backends.postgresql"
+
+
+def test_it_runs_tasks_in_process_without_redis(tmp_path):
+    settings = probe(tmp_path, SECRET_KEY="x")
+    assert settings["eager"] is True
+    assert settings["app_eager"] is True
+    assert settings["broker"].startswith("memory://")
+
+
+def test_it_sends_tasks_to_the_broker_with_redis(tmp_path):
+    settings = probe(tmp_path, SECRET_KEY="x", REDIS_URL="redis://127.0.0.1:6379/9")
+    assert settings["eager"] is False
+    assert settings["app_eager"] is False
+    assert settings["broker"] == "redis://127.0.0.1:6379/9"
+
+
+@pytest.mark.parametrize("value", ["1", "true", "YES", "on"])
+def test_env_bool_reads_true(monkeypatch, value):
+    monkeypatch.setenv("FACTCHECK_TEST_FLAG", value)
+    assert env_bool("FACTCHECK_TEST_FLAG") is True
+
+
+@pytest.mark.parametrize("value", ["0", "false", "No", "off"])
+def test_env_bool_reads_false(monkeypatch, value):
+    monkeypatch.setenv("FACTCHECK_TEST_FLAG", value)
+    assert env_bool("FACTCHECK_TEST_FLAG", default=True) is False
+
+
+def test_env_bool_uses_the_default_when_unset_or_empty(monkeypatch):
+    monkeypatch.delenv("FACTCHECK_TEST_FLAG", raising=False)
+    assert env_bool("FACTCHECK_TEST_FLAG", default=True) is True
+    monkeypatch.setenv("FACTCHECK_TEST_FLAG", "")
+    assert env_bool("FACTCHECK_TEST_FLAG", default=False) is False
+
+
+@pytest.mark.parametrize("value", ["maybe", "2", "enabled", "tru"])
+def test_env_bool_rejects_anything_else(monkeypatch, value):
+    monkeypatch.setenv("FACTCHECK_TEST_FLAG", value)
+    with pytest.raises(ImproperlyConfigured, match="FACTCHECK_TEST_FLAG must be a boolean"):
+        env_bool("FACTCHECK_TEST_FLAG")
+
+
+def test_env_int_reads_an_integer(monkeypatch):
+    monkeypatch.setenv("FACTCHECK_TEST_INT", "1048576")
+    assert env_int("FACTCHECK_TEST_INT", 5) == 1048576
+    monkeypatch.delenv("FACTCHECK_TEST_INT")
+    assert env_int("FACTCHECK_TEST_INT", 5) == 5
+
+
+@pytest.mark.parametrize("value", ["10MB", "1.5", "ten", "0x10"])
+def test_env_int_rejects_anything_else(monkeypatch, value):
+    monkeypatch.setenv("FACTCHECK_TEST_INT", value)
+    with pytest.raises(ImproperlyConfigured, match="FACTCHECK_TEST_INT must be an integer"):
+        env_int("FACTCHECK_TEST_INT", 5)
+
+
+def test_env_list_splits_on_commas(monkeypatch):
+    monkeypatch.setenv("FACTCHECK_TEST_LIST", " a.example , b.example,,")
+    assert env_list("FACTCHECK_TEST_LIST", []) == ["a.example", "b.example"]
