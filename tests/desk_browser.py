@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pytest
@@ -15,16 +14,6 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screensh
 LAPTOP = {"width": 1366, "height": 768}
 
 browser_test = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def rating_scales(transactional_db):
-    """Browser tests run against live_server, so they commit, and the database is emptied
-    after each; the rating scales the migrations made are put back first."""
-    from django.apps import apps
-
-    presets = importlib.import_module("annotations.migrations.0002_rating_scale_presets")
-    presets.create_presets(apps, None)
 
 
 @pytest.fixture(scope="module", name="chromium")

@@ -8,7 +8,6 @@ from .desk_browser import (  # noqa: F401 (fixtures)
     browser_test,
     chromium_fixture,
     open_as,
-    rating_scales,
     screenshot,
 )
 from .factories import ClaimFactory, DocumentFactory, span_of

@@ -24,9 +24,9 @@ from annotations.models import Claim, Document, ExtractionStatus
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.redis,
-    # The flush after each transactional test would also wipe the rating-scale presets
-    # that a data migration created; serialized rollback puts them back.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Committed rows (another process reads them); the preset rating scales come back
+    # after each flush through post_migrate (annotations/scales.py).
+    pytest.mark.django_db(transaction=True),
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
