@@ -7,7 +7,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, Max, Min, Q, Value, When
 
 
 class Role(models.TextChoices):
@@ -212,6 +212,40 @@ class ClaimQuerySet(models.QuerySet):
     def awaiting_review(self) -> ClaimQuerySet:
         return self.filter(status=ClaimStatus.IN_REVIEW)
 
+    def with_disagreement(self) -> ClaimQuerySet:
+        """Annotate each claim with its submitted annotations' count and whether they
+        disagree on verdict or stance.
+
+        MIN <> MAX answers "more than one distinct value" with a plain hash aggregate,
+        which PostgreSQL computes far faster than COUNT(DISTINCT ...)."""
+        submitted = Q(annotations__state="submitted")
+        return self.annotate(
+            n_submitted=Count("annotations", filter=submitted),
+            verdict_low=Min("annotations__verdict", filter=submitted),
+            verdict_high=Max("annotations__verdict", filter=submitted),
+            stance_low=Min("annotations__stance", filter=submitted),
+            stance_high=Max("annotations__stance", filter=submitted),
+        ).annotate(
+            disagreement=Case(
+                When(
+                    Q(verdict_low__lt=F("verdict_high")) | Q(stance_low__lt=F("stance_high")),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def review_queue(self) -> ClaimQuerySet:
+        """Claims awaiting review, the ones whose annotators disagree first, then the
+        longest waiting."""
+        return (
+            self.awaiting_review().with_disagreement().order_by("-disagreement", "updated_at", "id")
+        )
+
+    def assigned_to(self, user) -> ClaimQuerySet:
+        return self.filter(assignments__user=user)
+
     def untouched_extractions(self) -> ClaimQuerySet:
         """Extracted claims nobody has worked on: safe to replace on re-extraction."""
         return (
@@ -245,6 +279,8 @@ class Claim(models.Model):
     final_verdict = models.CharField(max_length=200, blank=True)
     final_rationale = models.TextField(blank=True)
     rejection_reason = models.TextField(blank=True)
+    # An approved verdict an editor has locked: no review changes it until it is reopened.
+    locked = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -255,6 +291,9 @@ class Claim(models.Model):
         ordering = ["document_id", "start", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="claim_span_not_empty"),
+            models.CheckConstraint(
+                condition=Q(locked=False) | Q(status="approved"), name="only_approved_claims_lock"
+            ),
         ]
         indexes = [
             # Project claim listings filtered by status (API list, progress counts, queues).
@@ -268,6 +307,54 @@ class Claim(models.Model):
 
     def span_matches_document(self) -> bool:
         return self.document.text[self.start : self.end] == self.text
+
+
+class Assignment(models.Model):
+    """An editor's decision that this person annotates this claim."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "user"], name="one_assignment_per_claim_and_user"
+            ),
+        ]
+        indexes = [
+            # An annotator's assigned claims (the desk queue, the load counts of fair distribution).
+            models.Index(fields=["user", "claim"], name="assignment_user_claim"),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} to {self.user}"
+
+
+class Comment(models.Model):
+    """One message in a claim's discussion thread, seen by every member of the project."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim_id", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="comment_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} on claim {self.claim_id}"
 
 
 class Stance(models.TextChoices):
@@ -307,6 +394,10 @@ class Annotation(models.Model):
                 condition=Q(state="draft") | Q(submitted_at__isnull=False),
                 name="submitted_annotation_has_time",
             ),
+        ]
+        indexes = [
+            # Dashboards and agreement over a period: annotations submitted between two dates.
+            models.Index(fields=["submitted_at"], name="annotation_submitted_at"),
         ]
 
     def __str__(self) -> str:

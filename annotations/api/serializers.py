@@ -125,6 +125,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "status",
             "final_verdict",
             "final_rationale",
+            "locked",
             "version",
             "created_at",
             "updated_at",
@@ -217,6 +218,7 @@ class ReviewInputSerializer(StrictSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     annotation = serializers.IntegerField(required=False, allow_null=True, default=None)
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
+    lock = serializers.BooleanField(required=False, default=False)
 
 
 class ReviewSerializer(serializers.ModelSerializer):
