@@ -50,8 +50,15 @@ def create_project(user, *, name: str, slug: str = "", **fields) -> Project:
         raise InvalidInput(f"The slug {slug!r} is already taken.", field="slug")
     fields.setdefault("rating_scale", default_scale())
     project = Project.objects.create(name=name.strip(), slug=slug, **fields)
-    Membership.objects.create(project=project, user=user, role=Role.ADMIN)
+    membership = Membership.objects.create(project=project, user=user, role=Role.ADMIN)
     record_event(user, project, "create", after=snapshot(project))
+    record_event(
+        user,
+        membership,
+        "create",
+        after={"user": user.username, "role": Role.ADMIN},
+        project=project,
+    )
     return project
 
 

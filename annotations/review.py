@@ -246,7 +246,7 @@ def review_queue_page(
         .order_by("submitted_at", "id")
     )
     claims = list(
-        queue.defer("final_rationale", "rejection_reason").prefetch_related(
+        queue.defer("rejection_reason").prefetch_related(
             Prefetch("annotations", queryset=submitted, to_attr="submitted")
         )[offset : offset + size]
     )
