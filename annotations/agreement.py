@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .errors import InvalidInput
@@ -189,18 +189,34 @@ def ordinal_keys(project: Project) -> list[str]:
 
 
 def submitted_values_sql(
-    project: Project, field_name: str, period: Period, only: Sequence[str] | None = None
+    project: Project,
+    field_name: str,
+    period: Period,
+    only: Sequence[str] | None = None,
+    bucket_starts: Sequence[datetime.datetime] = (),
 ) -> tuple[str, list[Any]]:
-    """SQL for (unit, coder, value) rows: the project's submitted annotations in the
-    period that give a value for the field (a CTE body for the queries below)."""
+    """SQL for (bucket, unit, coder, value) rows: the project's submitted annotations in
+    the period that give a value for the field (a CTE body for the queries below).
+
+    `bucket` numbers the time slices that start at `bucket_starts` (latest match wins),
+    so one scan can serve a whole series; without slices it is 0."""
     assert field_name in ("verdict", "stance")
     annotation, claim = Annotation._meta.db_table, Claim._meta.db_table
+    params: list[Any] = []
+    bucket = "0"
+    if bucket_starts:
+        whens = []
+        for number in range(len(bucket_starts) - 1, -1, -1):
+            whens.append(f"WHEN a.submitted_at >= %s THEN {number}")
+            params.append(bucket_starts[number])
+        bucket = f"CASE {' '.join(whens)} ELSE -1 END"
     sql = (
-        f"SELECT a.claim_id AS unit, a.annotator_id AS coder, a.{field_name} AS value "
+        f"SELECT {bucket} AS bucket, a.claim_id AS unit, a.annotator_id AS coder, "
+        f"a.{field_name} AS value "
         f"FROM {annotation} a JOIN {claim} c ON c.id = a.claim_id "
         f"WHERE c.project_id = %s AND a.state = 'submitted' AND a.{field_name} <> ''"
     )
-    params: list[Any] = [project.pk]
+    params.append(project.pk)
     if period.since:
         sql += " AND a.submitted_at >= %s"
         params.append(period.since)
@@ -216,30 +232,62 @@ def submitted_values_sql(
     return sql, params
 
 
+def fetch_rows(sql: str, params: list[Any]) -> list[tuple]:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The CTEs below mislead the planner's row estimates into JIT-compiling the
+            # query, which costs half a second, several times the query itself.
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def query_coincidence_series(
+    project: Project,
+    field_name: str,
+    period: Period,
+    only: Sequence[str] | None = None,
+    bucket_starts: Sequence[datetime.datetime] = (),
+) -> dict[int, tuple[dict[tuple[str, str], float], int]]:
+    """For each time slice: the coincidence counts {(value, value): o} and the number of
+    pairable claims, computed by the database in one query. A claim whose annotations
+    fall in different slices is a separate unit in each."""
+    base, params = submitted_values_sql(project, field_name, period, only, bucket_starts)
+    sql = f"""
+        WITH sub AS ({base}),
+        counts AS (
+            SELECT bucket, unit, value, COUNT(*) AS n FROM sub GROUP BY bucket, unit, value
+        ),
+        sizes AS (
+            SELECT bucket, unit, SUM(n) AS m FROM counts GROUP BY bucket, unit HAVING SUM(n) > 1
+        ),
+        paired AS (
+            SELECT c.bucket, c.unit, c.value, c.n, s.m
+            FROM counts c JOIN sizes s ON s.bucket = c.bucket AND s.unit = c.unit
+        ),
+        pairable AS (SELECT bucket, COUNT(*) AS units FROM sizes GROUP BY bucket)
+        SELECT p1.bucket, p1.value, p2.value,
+               SUM(p1.n * (p2.n - CASE WHEN p1.value = p2.value THEN 1 ELSE 0 END) * 1.0
+                   / (p1.m - 1)),
+               MAX(q.units)
+        FROM paired p1
+        JOIN paired p2 ON p2.bucket = p1.bucket AND p2.unit = p1.unit
+        JOIN pairable q ON q.bucket = p1.bucket
+        GROUP BY p1.bucket, p1.value, p2.value
+    """
+    series: dict[int, tuple[dict[tuple[str, str], float], int]] = {}
+    for bucket, a, b, o, units in fetch_rows(sql, params):
+        coincidences, _ = series.setdefault(int(bucket), ({}, int(units)))
+        coincidences[(a, b)] = float(o)
+    return series
+
+
 def query_coincidences(
     project: Project, field_name: str, period: Period, only: Sequence[str] | None = None
 ) -> tuple[dict[tuple[str, str], float], int]:
-    """The coincidence counts {(value, value): o} and the number of pairable claims,
-    computed by the database in one query."""
-    base, params = submitted_values_sql(project, field_name, period, only)
-    sql = f"""
-        WITH sub AS ({base}),
-        counts AS (SELECT unit, value, COUNT(*) AS n FROM sub GROUP BY unit, value),
-        sizes AS (SELECT unit, SUM(n) AS m FROM counts GROUP BY unit HAVING SUM(n) > 1)
-        SELECT c1.value, c2.value,
-               SUM(c1.n * (c2.n - CASE WHEN c1.value = c2.value THEN 1 ELSE 0 END) * 1.0
-                   / (s.m - 1)),
-               (SELECT COUNT(*) FROM sizes)
-        FROM counts c1
-        JOIN counts c2 ON c2.unit = c1.unit
-        JOIN sizes s ON s.unit = c1.unit
-        GROUP BY c1.value, c2.value
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    coincidences = {(a, b): float(o) for a, b, o, _ in rows}
-    return coincidences, (int(rows[0][3]) if rows else 0)
+    """The coincidence counts {(value, value): o} over the period and the number of
+    pairable claims."""
+    return query_coincidence_series(project, field_name, period, only).get(0, ({}, 0))
 
 
 def alpha_for(
@@ -266,9 +314,7 @@ def query_pair_tables(
         FROM sub s1 JOIN sub s2 ON s2.unit = s1.unit AND s1.coder < s2.coder
         GROUP BY s1.coder, s2.coder, s1.value, s2.value
     """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = fetch_rows(sql, params)
     tables: dict[tuple[int, int], dict[tuple[str, str], int]] = defaultdict(dict)
     for first, second, a, b, n in rows:
         tables[(first, second)][(a, b)] = int(n)

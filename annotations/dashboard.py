@@ -1,8 +1,9 @@
 """A project's dashboard figures, and the geometry of the SVG charts that show them.
 
-Every figure is one aggregate query (agreement over time: one per week), so the page
-costs the same number of queries whatever the project's size. Charts carry their numbers
-as text and tell series apart by pattern and label, never by colour alone."""
+Every figure is one aggregate query. Over hundreds of thousands of annotations those take
+longer than a page may, so the figures are stored (DashboardSnapshot) and refreshed by a
+Celery task when stale; the page reads one row. Charts carry their numbers as text and
+tell series apart by pattern and label, never by colour alone."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from . import agreement
-from .models import Annotation, ClaimStatus, Project
+from .models import Annotation, ClaimStatus, DashboardSnapshot, Project
 
 # Patterns defined once in the dashboard template, cycled through by bar charts.
 PATTERNS = ["solid", "hatch", "dots", "cross", "vertical", "horizontal"]
@@ -94,23 +96,26 @@ def throughput(project: Project, days: int = 14) -> dict[str, Any]:
 
 
 def agreement_over_time(project: Project, weeks: int = 8) -> list[dict[str, Any]]:
-    """Verdict alpha per week (annotations submitted that week), the latest week last."""
+    """Verdict alpha per week (annotations submitted that week), the latest week last,
+    from one query over the whole span."""
     today = timezone.localdate()
     monday = today - datetime.timedelta(days=today.weekday())
+    starts = [monday - datetime.timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
+    bounds = [
+        timezone.make_aware(datetime.datetime.combine(day, datetime.time())) for day in starts
+    ]
     order = agreement.ordinal_keys(project)
     level = "ordinal" if order else "nominal"
+    series = agreement.query_coincidence_series(
+        project,
+        "verdict",
+        agreement.Period(since=bounds[0]),
+        only=order or None,
+        bucket_starts=bounds,
+    )
     points = []
-    for back in range(weeks - 1, -1, -1):
-        start = monday - datetime.timedelta(weeks=back)
-        period = agreement.Period(
-            since=timezone.make_aware(datetime.datetime.combine(start, datetime.time())),
-            until=timezone.make_aware(
-                datetime.datetime.combine(start + datetime.timedelta(days=7), datetime.time())
-            ),
-        )
-        coincidences, n_claims = agreement.query_coincidences(
-            project, "verdict", period, only=order or None
-        )
+    for number, start in enumerate(starts):
+        coincidences, n_claims = series.get(number, ({}, 0))
         points.append(
             {
                 "week": start,
@@ -219,18 +224,15 @@ def line(points: list[tuple[str, float | None]]) -> dict[str, Any]:
     }
 
 
-def dashboard(project: Project) -> dict[str, Any]:
-    """Every figure of the dashboard, as numbers (the API) and chart geometry (the page)."""
-    bars = progress(project)
-    verdicts = verdict_distribution(project)
+def compute_figures(project: Project) -> dict[str, Any]:
+    """Every figure of the dashboard, JSON-safe (the API, the stored snapshot)."""
     daily = throughput(project)
-    over_time = agreement_over_time(project)
     return {
         "progress": [
             {"label": bar.label, "count": bar.count, "total": bar.total, "percent": bar.percent}
-            for bar in bars
+            for bar in progress(project)
         ],
-        "verdicts": [{"verdict": label, "count": n} for label, n in verdicts],
+        "verdicts": [{"verdict": label, "count": n} for label, n in verdict_distribution(project)],
         "throughput": {
             "dates": [day.isoformat() for day in daily["dates"]],
             "totals": [n for _, n in daily["totals"]],
@@ -245,13 +247,70 @@ def dashboard(project: Project) -> dict[str, Any]:
                 "verdict_alpha": point["alpha"],
                 "n_claims": point["n_claims"],
             }
-            for point in over_time
+            for point in agreement_over_time(project)
         ],
-        "charts": {
-            "verdicts": horizontal_bars(verdicts),
-            "throughput": columns([(day.strftime("%d %b"), n) for day, n in daily["totals"]]),
-            "agreement": line(
-                [(point["week"].strftime("%d %b"), point["alpha"]) for point in over_time]
-            ),
-        },
     }
+
+
+def charts(figures: dict[str, Any]) -> dict[str, Any]:
+    """The SVG geometry of the figures' charts."""
+
+    def short(day: str) -> str:
+        return datetime.date.fromisoformat(day).strftime("%d %b")
+
+    return {
+        "verdicts": horizontal_bars(
+            [(row["verdict"], row["count"]) for row in figures["verdicts"]]
+        ),
+        "throughput": columns(
+            [
+                (short(day), n)
+                for day, n in zip(
+                    figures["throughput"]["dates"], figures["throughput"]["totals"], strict=True
+                )
+            ]
+        ),
+        "agreement": line(
+            [(short(p["week"]), p["verdict_alpha"]) for p in figures["agreement_over_time"]]
+        ),
+    }
+
+
+# Figures older than this are served, and a refresh is queued.
+MAX_AGE = datetime.timedelta(minutes=5)
+
+
+def refresh_snapshot(project: Project) -> DashboardSnapshot:
+    """Recompute the project's figures and store them."""
+    figures = compute_figures(project)
+    snapshot, _ = DashboardSnapshot.objects.update_or_create(
+        project=project,
+        defaults={
+            "figures": figures,
+            "computed_at": timezone.now(),
+            "state": DashboardSnapshot.State.FRESH,
+            "error": "",
+        },
+    )
+    return snapshot
+
+
+def current_snapshot(project: Project, *, refresh: bool = False) -> DashboardSnapshot:
+    """The stored figures: computed now if there are none yet, otherwise served as they
+    are while a refresh is queued when they are stale (or asked for)."""
+    from .tasks import refresh_dashboard
+
+    snapshot = DashboardSnapshot.objects.filter(project=project).first()
+    if snapshot is None:
+        return refresh_snapshot(project)
+    now = timezone.now()
+    stale = refresh or now - snapshot.computed_at > MAX_AGE
+    if stale and snapshot.state != DashboardSnapshot.State.QUEUED:
+        # One refresh at a time: only the request that flips the state enqueues it.
+        flipped = DashboardSnapshot.objects.filter(pk=snapshot.pk, state=snapshot.state).update(
+            state=DashboardSnapshot.State.QUEUED, requested_at=now
+        )
+        if flipped:
+            snapshot.state = DashboardSnapshot.State.QUEUED
+            transaction.on_commit(lambda: refresh_dashboard.delay(project.pk))
+    return snapshot

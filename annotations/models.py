@@ -214,7 +214,8 @@ class ClaimQuerySet(models.QuerySet):
 
     def with_disagreement(self) -> ClaimQuerySet:
         """Annotate each claim with its submitted annotations' count and whether they
-        disagree on verdict or stance.
+        disagree on verdict or stance (`annotated_disagreement`), computed from the
+        annotations themselves: the source of truth for the stored flag.
 
         MIN <> MAX answers "more than one distinct value" with a plain hash aggregate,
         which PostgreSQL computes far faster than COUNT(DISTINCT ...)."""
@@ -226,7 +227,7 @@ class ClaimQuerySet(models.QuerySet):
             stance_low=Min("annotations__stance", filter=submitted),
             stance_high=Max("annotations__stance", filter=submitted),
         ).annotate(
-            disagreement=Case(
+            annotated_disagreement=Case(
                 When(
                     Q(verdict_low__lt=F("verdict_high")) | Q(stance_low__lt=F("stance_high")),
                     then=Value(True),
@@ -238,10 +239,9 @@ class ClaimQuerySet(models.QuerySet):
 
     def review_queue(self) -> ClaimQuerySet:
         """Claims awaiting review, the ones whose annotators disagree first, then the
-        longest waiting."""
-        return (
-            self.awaiting_review().with_disagreement().order_by("-disagreement", "updated_at", "id")
-        )
+        longest waiting. Reads the stored `disagreement` flag, so the queue is an index
+        scan however many claims wait (ordering by the aggregate would read them all)."""
+        return self.awaiting_review().order_by("-disagreement", "updated_at", "id")
 
     def assigned_to(self, user) -> ClaimQuerySet:
         return self.filter(assignments__user=user)
@@ -281,6 +281,10 @@ class Claim(models.Model):
     rejection_reason = models.TextField(blank=True)
     # An approved verdict an editor has locked: no review changes it until it is reopened.
     locked = models.BooleanField(default=False)
+    # Whether the submitted annotations differ in verdict or stance. Set by the writes
+    # that move a claim into review or change its annotations there; the review queue
+    # sorts on it.
+    disagreement = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -300,6 +304,11 @@ class Claim(models.Model):
             models.Index(fields=["project", "status"], name="claim_project_status"),
             # The annotator's queue in check-worthiness order.
             models.Index(fields=["project", "-score"], name="claim_project_score"),
+            # The review queue: disagreements first, then the longest waiting.
+            models.Index(
+                fields=["project", "status", "-disagreement", "updated_at", "id"],
+                name="claim_review_queue",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -307,6 +316,11 @@ class Claim(models.Model):
 
     def span_matches_document(self) -> bool:
         return self.document.text[self.start : self.end] == self.text
+
+    def annotations_disagree(self) -> bool:
+        """Whether the submitted annotations differ in verdict or stance (one query)."""
+        rows = Claim.objects.filter(pk=self.pk).with_disagreement()
+        return bool(rows.values_list("annotated_disagreement", flat=True).first())
 
 
 class Assignment(models.Model):
@@ -494,3 +508,28 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type} {self.object_id}"
+
+
+class DashboardSnapshot(models.Model):
+    """A project's dashboard figures as last computed.
+
+    Counting 300,000 annotations takes longer than a page may; the page reads this row,
+    and a Celery task recomputes it when it is older than a few minutes. The job's state
+    lives here, as for document extraction."""
+
+    class State(models.TextChoices):
+        FRESH = "fresh", "Fresh"
+        QUEUED = "queued", "Refresh queued"
+        FAILED = "failed", "Refresh failed"
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, related_name="dashboard_snapshot"
+    )
+    figures = models.JSONField(default=dict)
+    computed_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.FRESH)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"dashboard of {self.project} at {self.computed_at}"

@@ -36,6 +36,11 @@ urlpatterns = [
         name="assignment-delete",
     ),
     path("projects/<slug:slug>/dashboard/", dashboard.project_dashboard, name="dashboard"),
+    path(
+        "projects/<slug:slug>/dashboard/refresh/",
+        dashboard.dashboard_refresh,
+        name="dashboard-refresh",
+    ),
     path("projects/<slug:slug>/agreement/", dashboard.agreement_page, name="agreement"),
     path("projects/<slug:slug>/returned/", dashboard.returned_to_me, name="returned"),
     path("projects/<slug:slug>/audit-log/", history.audit_export, name="audit-export"),

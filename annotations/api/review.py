@@ -18,7 +18,7 @@ from .. import access
 from ..agreement import parse_period, project_agreement
 from ..audit import audit_log_lines, claim_events, event_record
 from ..comments import add_comment
-from ..dashboard import dashboard
+from ..dashboard import current_snapshot
 from ..models import Claim, Comment
 from ..review import REVIEW_PAGE_SIZE, returned_claims, review_queue_page, set_lock
 from ..views.history import AUDIT_FORMATS
@@ -193,12 +193,20 @@ class ProjectAgreement(APIView):
 
 
 class ProjectDashboard(APIView):
+    """The dashboard's figures as last computed (`computed_at`); figures older than a few
+    minutes are recomputed in the background."""
+
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, slug: str) -> Response:
         project, _ = access.get_project_for_user(request.user, slug, review=True)
-        data = dashboard(project)
-        data.pop("charts")
-        return Response(data)
+        snapshot = current_snapshot(project)
+        return Response(
+            {
+                **snapshot.figures,
+                "computed_at": snapshot.computed_at,
+                "refresh": snapshot.get_state_display(),
+            }
+        )
 
 
 class ReturnedClaimSerializer(ClaimSerializer):

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from .. import access
 from ..agreement import parse_period, project_agreement
-from ..dashboard import dashboard
+from ..dashboard import charts, current_snapshot
 from ..errors import InvalidInput
 from ..forms import PeriodForm
 from ..review import returned_claims
@@ -17,11 +19,27 @@ from ..review import returned_claims
 @require_GET
 def project_dashboard(request: HttpRequest, slug: str) -> TemplateResponse:
     project, membership = access.get_project_for_user(request.user, slug, review=True)
+    snapshot = current_snapshot(project)
     return TemplateResponse(
         request,
         "annotations/dashboard.html",
-        {"project": project, "membership": membership, "data": dashboard(project)},
+        {
+            "project": project,
+            "membership": membership,
+            "snapshot": snapshot,
+            "data": snapshot.figures,
+            "charts": charts(snapshot.figures),
+        },
     )
+
+
+@login_required
+@require_POST
+def dashboard_refresh(request: HttpRequest, slug: str) -> HttpResponse:
+    project, _ = access.get_project_for_user(request.user, slug, review=True)
+    current_snapshot(project, refresh=True)
+    messages.info(request, "The figures are being recomputed; reload in a moment.")
+    return redirect("annotations:dashboard", slug=project.slug)
 
 
 @login_required
