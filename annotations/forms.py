@@ -118,7 +118,10 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        members = project.memberships.select_related("user").order_by("user__username")
+        members = sorted(
+            project.memberships.select_related("user"),
+            key=lambda m: (m.role != Role.ANNOTATOR, m.user.username),
+        )
         self.fields["user"].choices = [
             (m.user.username, f"{m.user.username} ({m.get_role_display().lower()})")
             for m in members

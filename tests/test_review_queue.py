@@ -238,3 +238,24 @@ def test_strangers_get_404(api, client, pair_project, annotator, second_annotato
     assert client.get(f"/projects/{pair_project.slug}/review/").status_code == 404
     assert client.post(f"/claims/{claim.pk}/lock/", {"action": "lock"}).status_code == 404
     assert client.get(f"/projects/{pair_project.slug}/returned/").status_code == 404
+
+
+def test_the_stored_flag_follows_edits_made_in_review(pair_project, annotator, second_annotator):
+    from annotations.annotating import save_annotation
+
+    claim = claim_in_review(pair_project, (annotator, "false"), (second_annotator, "true"))
+    assert claim.disagreement is True
+    mine = claim.annotations.get(annotator=second_annotator)
+    save_annotation(
+        claim,
+        second_annotator,
+        stance="refuted",
+        verdict="false",
+        submit=True,
+        version=mine.version,
+    )
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.IN_REVIEW
+    assert claim.disagreement is False
+    computed = Claim.objects.filter(pk=claim.pk).with_disagreement().get()
+    assert computed.annotated_disagreement is False
