@@ -98,6 +98,11 @@ def update_claim_status(claim: Claim, actor) -> None:
         status = ClaimStatus.IN_PROGRESS
     else:
         status = ClaimStatus.UNSTARTED
+    # The review queue sorts on the stored flag; an annotation edited in review changes it.
+    disagreement = status == ClaimStatus.IN_REVIEW and claim.annotations_disagree()
+    if disagreement != claim.disagreement:
+        claim.disagreement = disagreement
+        claim.save(update_fields=["disagreement"])
     if status != claim.status:
         record_event(
             actor, claim, "status", before={"status": claim.status}, after={"status": status}

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
-from .models import Project, Review, Source, Stance
+from .models import Project, Review, Role, Source, Stance
 
 
 class ProjectForm(forms.ModelForm):
@@ -95,6 +95,66 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     annotation = forms.IntegerField(required=False)
     version = forms.IntegerField(required=False)
+    lock = forms.BooleanField(required=False)
+
+
+class InviteForm(forms.Form):
+    username = forms.CharField(max_length=150)
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.ANNOTATOR)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class AssignForm(forms.Form):
+    """Assign either a list of claim ids or a whole document to one member."""
+
+    user = forms.ChoiceField(label="Annotator")
+    claims = forms.CharField(
+        required=False, label="Claim numbers", help_text="Separated by commas or spaces"
+    )
+    document = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = sorted(
+            project.memberships.select_related("user"),
+            key=lambda m: (m.role != Role.ANNOTATOR, m.user.username),
+        )
+        self.fields["user"].choices = [
+            (m.user.username, f"{m.user.username} ({m.get_role_display().lower()})")
+            for m in members
+        ]
+        self.fields["document"].choices = [("", "—")] + [
+            (str(pk), title) for pk, title in project.documents.values_list("pk", "title")
+        ]
+
+    def clean_claims(self) -> list[int]:
+        text = self.cleaned_data["claims"].replace(",", " ")
+        try:
+            return [int(part) for part in text.split()]
+        except ValueError:
+            raise forms.ValidationError("Claim numbers must be whole numbers.") from None
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("claims") and not data.get("document"):
+            raise forms.ValidationError("Give claim numbers or choose a document.")
+        return data
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label="Why reopen?", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PeriodForm(forms.Form):
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class ExportForm(forms.Form):

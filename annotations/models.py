@@ -7,7 +7,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, Max, Min, Q, Value, When
 
 
 class Role(models.TextChoices):
@@ -212,6 +212,40 @@ class ClaimQuerySet(models.QuerySet):
     def awaiting_review(self) -> ClaimQuerySet:
         return self.filter(status=ClaimStatus.IN_REVIEW)
 
+    def with_disagreement(self) -> ClaimQuerySet:
+        """Annotate each claim with its submitted annotations' count and whether they
+        disagree on verdict or stance (`annotated_disagreement`), computed from the
+        annotations themselves: the source of truth for the stored flag.
+
+        MIN <> MAX answers "more than one distinct value" with a plain hash aggregate,
+        which PostgreSQL computes far faster than COUNT(DISTINCT ...)."""
+        submitted = Q(annotations__state="submitted")
+        return self.annotate(
+            n_submitted=Count("annotations", filter=submitted),
+            verdict_low=Min("annotations__verdict", filter=submitted),
+            verdict_high=Max("annotations__verdict", filter=submitted),
+            stance_low=Min("annotations__stance", filter=submitted),
+            stance_high=Max("annotations__stance", filter=submitted),
+        ).annotate(
+            annotated_disagreement=Case(
+                When(
+                    Q(verdict_low__lt=F("verdict_high")) | Q(stance_low__lt=F("stance_high")),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def review_queue(self) -> ClaimQuerySet:
+        """Claims awaiting review, the ones whose annotators disagree first, then the
+        longest waiting. Reads the stored `disagreement` flag, so the queue is an index
+        scan however many claims wait (ordering by the aggregate would read them all)."""
+        return self.awaiting_review().order_by("-disagreement", "updated_at", "id")
+
+    def assigned_to(self, user) -> ClaimQuerySet:
+        return self.filter(assignments__user=user)
+
     def untouched_extractions(self) -> ClaimQuerySet:
         """Extracted claims nobody has worked on: safe to replace on re-extraction."""
         return (
@@ -249,6 +283,12 @@ class Claim(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
+    # An approved verdict an editor has locked: no review changes it until it is reopened.
+    locked = models.BooleanField(default=False)
+    # Whether the submitted annotations differ in verdict or stance. Set by the writes
+    # that move a claim into review or change its annotations there; the review queue
+    # sorts on it.
+    disagreement = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -259,12 +299,20 @@ class Claim(models.Model):
         ordering = ["document_id", "start", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="claim_span_not_empty"),
+            models.CheckConstraint(
+                condition=Q(locked=False) | Q(status="approved"), name="only_approved_claims_lock"
+            ),
         ]
         indexes = [
             # Project claim listings filtered by status (API list, progress counts, queues).
             models.Index(fields=["project", "status"], name="claim_project_status"),
             # The annotator's queue in check-worthiness order.
             models.Index(fields=["project", "-score"], name="claim_project_score"),
+            # The review queue: disagreements first, then the longest waiting.
+            models.Index(
+                fields=["project", "status", "-disagreement", "updated_at", "id"],
+                name="claim_review_queue",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -272,6 +320,59 @@ class Claim(models.Model):
 
     def span_matches_document(self) -> bool:
         return self.document.text[self.start : self.end] == self.text
+
+    def annotations_disagree(self) -> bool:
+        """Whether the submitted annotations differ in verdict or stance (one query)."""
+        rows = Claim.objects.filter(pk=self.pk).with_disagreement()
+        return bool(rows.values_list("annotated_disagreement", flat=True).first())
+
+
+class Assignment(models.Model):
+    """An editor's decision that this person annotates this claim."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "user"], name="one_assignment_per_claim_and_user"
+            ),
+        ]
+        indexes = [
+            # An annotator's assigned claims (the desk queue, the load counts of fair distribution).
+            models.Index(fields=["user", "claim"], name="assignment_user_claim"),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} to {self.user}"
+
+
+class Comment(models.Model):
+    """One message in a claim's discussion thread, seen by every member of the project."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim_id", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="comment_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} on claim {self.claim_id}"
 
 
 class Stance(models.TextChoices):
@@ -311,6 +412,10 @@ class Annotation(models.Model):
                 condition=Q(state="draft") | Q(submitted_at__isnull=False),
                 name="submitted_annotation_has_time",
             ),
+        ]
+        indexes = [
+            # Dashboards and agreement over a period: annotations submitted between two dates.
+            models.Index(fields=["submitted_at"], name="annotation_submitted_at"),
         ]
 
     def __str__(self) -> str:
@@ -481,3 +586,28 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type} {self.object_id}"
+
+
+class DashboardSnapshot(models.Model):
+    """A project's dashboard figures as last computed.
+
+    Counting 300,000 annotations takes longer than a page may; the page reads this row,
+    and a Celery task recomputes it when it is older than a few minutes. The job's state
+    lives here, as for document extraction."""
+
+    class State(models.TextChoices):
+        FRESH = "fresh", "Fresh"
+        QUEUED = "queued", "Refresh queued"
+        FAILED = "failed", "Refresh failed"
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, related_name="dashboard_snapshot"
+    )
+    figures = models.JSONField(default=dict)
+    computed_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.FRESH)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"dashboard of {self.project} at {self.computed_at}"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.text import slugify
 
 from .audit import changed_only, record_event, snapshot
 from .errors import InvalidInput
 from .guidelines import record_guideline_version
-from .models import Membership, Project, RatingScale, Role
+from .models import Assignment, Membership, Project, RatingScale, Role
 
 DEFAULT_SCALE_KEY = "six-point"
 
@@ -50,9 +51,16 @@ def create_project(user, *, name: str, slug: str = "", **fields) -> Project:
         raise InvalidInput(f"The slug {slug!r} is already taken.", field="slug")
     fields.setdefault("rating_scale", default_scale())
     project = Project.objects.create(name=name.strip(), slug=slug, **fields)
-    Membership.objects.create(project=project, user=user, role=Role.ADMIN)
+    membership = Membership.objects.create(project=project, user=user, role=Role.ADMIN)
     record_event(user, project, "create", after=snapshot(project))
     record_guideline_version(project, user)
+    record_event(
+        user,
+        membership,
+        "create",
+        after={"user": user.username, "role": Role.ADMIN},
+        project=project,
+    )
     return project
 
 
@@ -91,3 +99,78 @@ def add_member(project: Project, actor, user, role: str) -> Membership:
         project=project,
     )
     return membership
+
+
+def check_role_name(role: str) -> str:
+    if role not in Role.values:
+        raise InvalidInput(
+            f"Unknown role {role!r}; use one of {', '.join(Role.values)}.", field="role"
+        )
+    return role
+
+
+def invite_member(project: Project, actor, username: str, role: str) -> Membership:
+    """Add an existing user to the project by username."""
+    check_role_name(role)
+    user = get_user_model().objects.filter(username=(username or "").strip()).first()
+    if user is None:
+        raise InvalidInput(f"There is no user called {username!r}.", field="username")
+    if project.memberships.filter(user=user).exists():
+        raise InvalidInput(
+            f"{user.username} is already a member; change their role instead.", field="username"
+        )
+    return add_member(project, actor, user, role)
+
+
+def lock_admins(project: Project) -> list[Membership]:
+    """Lock the project's admin memberships: two admins demoting or removing each other at
+    once must not both succeed and leave the project without an admin."""
+    return list(project.memberships.select_for_update().filter(role=Role.ADMIN))
+
+
+@transaction.atomic
+def change_role(project: Project, actor, membership: Membership, role: str) -> Membership:
+    """Give a member another role; the project's last admin keeps theirs."""
+    check_role_name(role)
+    admins = lock_admins(project)
+    membership = (
+        project.memberships.select_for_update().select_related("user").get(pk=membership.pk)
+    )
+    if membership.role == role:
+        return membership
+    if membership.role == Role.ADMIN and len(admins) == 1:
+        raise InvalidInput("A project needs an admin: make someone else admin first.", field="role")
+    before = {"user": membership.user.username, "role": membership.role}
+    membership.role = role
+    membership.save(update_fields=["role"])
+    record_event(
+        actor,
+        membership,
+        "update",
+        before=before,
+        after={"user": membership.user.username, "role": role},
+        project=project,
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_member(project: Project, actor, membership: Membership) -> None:
+    """Take someone out of the project. Their annotations stay, with their name on them;
+    their assignments go, so the work can be redistributed."""
+    admins = lock_admins(project)
+    membership = (
+        project.memberships.select_for_update().select_related("user").get(pk=membership.pk)
+    )
+    if membership.role == Role.ADMIN and len(admins) == 1:
+        raise InvalidInput("A project needs an admin: make someone else admin first.")
+    removed, _ = Assignment.objects.filter(claim__project=project, user=membership.user).delete()
+    record_event(
+        actor,
+        membership,
+        "delete",
+        before={"user": membership.user.username, "role": membership.role},
+        after={"assignments_removed": removed},
+        project=project,
+    )
+    membership.delete()

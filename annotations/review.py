@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Greatest, Substr
 
 from .annotating import check_verdict
 from .audit import record_event, snapshot
@@ -17,6 +18,9 @@ def agreed_verdict(annotations: list[Annotation]) -> str | None:
     return verdicts.pop() if len(verdicts) == 1 else None
 
 
+DECISION_FIELDS = ["status", "final_verdict", "final_rationale", "locked"]
+
+
 def review_claim(
     claim: Claim,
     editor,
@@ -26,12 +30,15 @@ def review_claim(
     comment: str = "",
     annotation_id: int | None = None,
     version: int | None = None,
+    lock: bool = False,
 ) -> Review:
     """Record an editor's decision on a claim and apply it.
 
     approve: the claim takes the verdict of the chosen annotation, or the one all
     annotators agree on. override: the editor's own verdict. return: the claim goes back
-    to its annotators, their submissions reopened as drafts, with the editor's comment."""
+    with the editor's comment to the annotator of `annotation_id`, or to all its annotators,
+    their submissions reopened as drafts. `lock` locks an approved or overridden verdict
+    against further review until someone reopens it."""
     if action not in Review.Action.values:
         raise InvalidInput(
             f"Unknown action {action!r}; use one of {', '.join(Review.Action.values)}.",
@@ -47,6 +54,10 @@ def review_claim(
         )
         if version is not None and version != claim.version:
             raise StaleVersion(claim, claim.version)
+        if claim.locked:
+            raise InvalidInput("This claim's verdict is locked; reopen it first.")
+        if lock and action == Review.Action.RETURN:
+            raise InvalidInput("Only an approved verdict can be locked.", field="lock")
         allowed = (
             (ClaimStatus.IN_REVIEW, ClaimStatus.APPROVED)
             if action == Review.Action.OVERRIDE
@@ -57,7 +68,7 @@ def review_claim(
                 f"This claim is {claim.get_status_display().lower()}, not awaiting review."
             )
         submitted = list(claim.annotations.filter(state=Annotation.State.SUBMITTED))
-        before = snapshot(claim, ["status", "final_verdict", "final_rationale"])
+        before = snapshot(claim, DECISION_FIELDS)
         chosen = None
 
         if action == Review.Action.APPROVE:
@@ -97,7 +108,14 @@ def review_claim(
                     field="comment",
                 )
             verdict = ""
-            for annotation in submitted:
+            if annotation_id is not None:
+                chosen = next((a for a in submitted if a.pk == annotation_id), None)
+                if chosen is None:
+                    raise InvalidInput(
+                        "That annotation is not a submitted annotation of this claim.",
+                        field="annotation",
+                    )
+            for annotation in [chosen] if chosen else submitted:
                 annotation.state = Annotation.State.DRAFT
                 annotation.submitted_at = None
                 annotation.version = F("version") + 1
@@ -106,6 +124,7 @@ def review_claim(
                     editor, annotation, "return", after={"state": "draft"}, project=claim.project
                 )
             claim.status = ClaimStatus.IN_PROGRESS
+        claim.locked = lock
 
         claim.version = F("version") + 1
         claim.save()
@@ -124,6 +143,128 @@ def review_claim(
             claim,
             action,
             before=before,
-            after=snapshot(claim, ["status", "final_verdict", "final_rationale"]),
+            after=snapshot(claim, DECISION_FIELDS),
         )
     return review
+
+
+def set_lock(claim: Claim, editor, *, locked: bool, reason: str = "") -> Claim:
+    """Lock an approved verdict, or reopen a locked one for review.
+
+    Reopening undoes the decision: the claim is back in review, without a final verdict,
+    and the editor's reason is kept in the audit trail."""
+    reason = (reason or "").strip()
+    if not locked and not reason:
+        raise InvalidInput("Say why the verdict is reopened: a reason is required.", field="reason")
+    with transaction.atomic():
+        # An editor locking while another reopens: one must see the other's result.
+        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        if claim.status != ClaimStatus.APPROVED:
+            raise InvalidInput("Only an approved verdict can be locked or reopened.")
+        if locked == claim.locked and locked:
+            raise InvalidInput("This verdict is already locked.")
+        before = snapshot(claim, DECISION_FIELDS)
+        if locked:
+            claim.locked = True
+        else:
+            claim.locked = False
+            claim.status = ClaimStatus.IN_REVIEW
+            claim.final_verdict = ""
+            claim.final_rationale = ""
+            claim.disagreement = claim.annotations_disagree()
+        claim.version = F("version") + 1
+        claim.save()
+        claim.refresh_from_db()
+        after = snapshot(claim, DECISION_FIELDS)
+        if reason:
+            after["reason"] = reason
+        record_event(editor, claim, "lock" if locked else "reopen", before=before, after=after)
+    return claim
+
+
+def returned_claims(project, user) -> QuerySet[Claim]:
+    """Claims whose last review sent them back to this user, with the editor's comment
+    (`return_comment`, `returned_by`, `returned_at`), until she submits again."""
+    latest = Review.objects.filter(claim=OuterRef("pk")).order_by("-created_at", "-id")
+    return (
+        project.claims.filter(
+            status=ClaimStatus.IN_PROGRESS,
+            annotations__annotator=user,
+            annotations__state=Annotation.State.DRAFT,
+        )
+        .annotate(
+            last_action=Subquery(latest.values("action")[:1]),
+            return_target=Subquery(latest.values("annotation__annotator_id")[:1]),
+            return_comment=Subquery(latest.values("comment")[:1]),
+            returned_by=Subquery(latest.values("editor__username")[:1]),
+            returned_at=Subquery(latest.values("created_at")[:1]),
+        )
+        .filter(last_action=Review.Action.RETURN)
+        .filter(Q(return_target__isnull=True) | Q(return_target=user.pk))
+        .order_by("-returned_at", "id")
+    )
+
+
+REVIEW_PAGE_SIZE = 20
+CONTEXT_CHARS = 240
+COMPARED_FIELDS = ("stance", "verdict", "guideline_version")
+
+
+def mark_differences(claim: Claim) -> None:
+    """Set `claim.differs[field]` for the fields on which its submitted annotations differ,
+    and `source.cited_by_all` on each source, so the page can highlight them."""
+    annotations = claim.submitted
+    claim.differs = {
+        name: len({getattr(a, name) for a in annotations}) > 1 for name in COMPARED_FIELDS
+    }
+    cited = [{(s.url, s.stance) for s in a.sources.all()} for a in annotations]
+    common = set.intersection(*cited) if cited else set()
+    claim.differs["sources"] = any(group != common for group in cited)
+    for annotation in annotations:
+        for source in annotation.sources.all():
+            source.cited_by_all = (source.url, source.stance) in common
+
+
+def review_queue_page(
+    project, page: int = 1, size: int = REVIEW_PAGE_SIZE, disagreements_only: bool = False
+) -> tuple[list[Claim], int]:
+    """One page of the review queue, disagreements first, and the number of claims in it.
+
+    A fixed number of queries whatever the project's size: the count, the page (an index
+    scan on the stored disagreement flag), the claims' context, their annotations and
+    their sources."""
+    queue = project.claims.review_queue()
+    if disagreements_only:
+        queue = queue.filter(disagreement=True)
+        total = queue.count()
+    else:
+        total = project.claims.awaiting_review().count()
+    offset = (max(page, 1) - 1) * size
+    submitted = (
+        Annotation.objects.filter(state=Annotation.State.SUBMITTED)
+        .select_related("annotator")
+        .prefetch_related("sources")
+        .order_by("submitted_at", "id")
+    )
+    claims = list(
+        queue.prefetch_related(Prefetch("annotations", queryset=submitted, to_attr="submitted"))[
+            offset : offset + size
+        ]
+    )
+    start = Greatest(F("start") - CONTEXT_CHARS, Value(0))
+    contexts = {
+        pk: (title, before, after)
+        for pk, title, before, after in Claim.objects.filter(pk__in=[c.pk for c in claims])
+        .annotate(
+            before=Substr("document__text", start + 1, F("start") - start),
+            after=Substr("document__text", F("end") + 1, CONTEXT_CHARS),
+        )
+        .values_list("pk", "document__title", "before", "after")
+    }
+    labels = dict(project.rating_scale.labels.values_list("key", "label"))
+    for claim in claims:
+        claim.document_title, claim.context_before, claim.context_after = contexts[claim.pk]
+        mark_differences(claim)
+        for annotation in claim.submitted:
+            annotation.verdict_label = labels.get(annotation.verdict, annotation.verdict)
+    return claims, total

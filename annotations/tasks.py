@@ -46,3 +46,23 @@ def extract_claims(document_id: int) -> None:
 def fetch_source(source_id: int) -> None:
     """Archive the page behind one source URL; the outcome is recorded on the source."""
     archive_source(source_id)
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def refresh_dashboard(project_id: int) -> None:
+    """Recompute a project's dashboard figures; a failure is recorded on the snapshot."""
+    from .dashboard import refresh_snapshot
+    from .models import DashboardSnapshot, Project
+
+    project = Project.objects.select_related("rating_scale").filter(pk=project_id).first()
+    if project is None:
+        return
+    try:
+        refresh_snapshot(project)
+    except OperationalError:
+        raise
+    except Exception as exc:
+        log.exception("dashboard refresh of project %s failed", project_id)
+        DashboardSnapshot.objects.filter(project_id=project_id).update(
+            state=DashboardSnapshot.State.FAILED, error=f"{type(exc).__name__}: {exc}"
+        )

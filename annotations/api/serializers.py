@@ -127,6 +127,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "final_rationale",
             "rejection_reason",
             "merged_into",
+            "locked",
             "version",
             "created_at",
             "updated_at",
@@ -221,6 +222,7 @@ class ReviewInputSerializer(StrictSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     annotation = serializers.IntegerField(required=False, allow_null=True, default=None)
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
+    lock = serializers.BooleanField(required=False, default=False)
 
 
 class ReviewSerializer(serializers.ModelSerializer):

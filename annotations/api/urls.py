@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from . import desk, views
+from . import assignments, desk, members, review, views
 
 app_name = "api"
 
@@ -17,6 +17,28 @@ urlpatterns = [
     ),
     path("projects/<slug:slug>/claims/", views.ClaimList.as_view(), name="claim-list"),
     path("projects/<slug:slug>/export/", views.ProjectExport.as_view(), name="project-export"),
+    path("projects/<slug:slug>/members/", members.MemberList.as_view(), name="member-list"),
+    path(
+        "projects/<slug:slug>/members/<str:member>/",
+        members.MemberDetail.as_view(),
+        name="member-detail",
+    ),
+    path(
+        "projects/<slug:slug>/assignments/",
+        assignments.AssignmentList.as_view(),
+        name="assignment-list",
+    ),
+    path(
+        "projects/<slug:slug>/assignments/distribute/",
+        assignments.AssignmentDistribute.as_view(),
+        name="assignment-distribute",
+    ),
+    path("assignments/<int:pk>/", assignments.AssignmentDetail.as_view(), name="assignment-detail"),
+    path("projects/<slug:slug>/review-queue/", review.ReviewQueue.as_view(), name="review-queue"),
+    path("projects/<slug:slug>/agreement/", review.ProjectAgreement.as_view(), name="agreement"),
+    path("projects/<slug:slug>/dashboard/", review.ProjectDashboard.as_view(), name="dashboard"),
+    path("projects/<slug:slug>/audit-log/", review.AuditLog.as_view(), name="audit-log"),
+    path("projects/<slug:slug>/returned/", review.ReturnedToMe.as_view(), name="returned"),
     path("documents/<int:pk>/", views.DocumentDetail.as_view(), name="document-detail"),
     path("claims/<int:pk>/", views.ClaimDetail.as_view(), name="claim-detail"),
     path("claims/<int:pk>/annotation/", views.MyAnnotation.as_view(), name="my-annotation"),
@@ -26,6 +48,9 @@ urlpatterns = [
     path("claims/<int:pk>/skip/", desk.SkipClaim.as_view(), name="claim-skip"),
     path("claims/<int:pk>/reject/", desk.RejectClaim.as_view(), name="claim-reject"),
     path("claims/<int:pk>/merge/", desk.MergeClaims.as_view(), name="claim-merge"),
+    path("claims/<int:pk>/lock/", review.ClaimLock.as_view(), name="claim-lock"),
+    path("claims/<int:pk>/history/", review.ClaimHistory.as_view(), name="claim-history"),
+    path("claims/<int:pk>/comments/", review.ClaimComments.as_view(), name="claim-comments"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -16,6 +16,7 @@ from ..forms import (
 )
 from ..models import ClaimStatus, Project
 from ..projects import create_project, update_project
+from ..review import returned_claims
 
 
 @login_required
@@ -55,6 +56,7 @@ def project_detail(request: HttpRequest, slug: str) -> TemplateResponse:
                 (value, label, counts.get(value, 0)) for value, label in ClaimStatus.choices
             ],
             "form": DocumentForm(),
+            "returned": returned_claims(project, request.user)[:20],
         },
     )
 

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -10,37 +11,39 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import access
 from ..errors import InvalidInput, StaleVersion
-from ..forms import (
-    ReviewForm,
-)
-from ..models import Annotation
-from ..review import review_claim
+from ..forms import ReopenForm, ReviewForm
+from ..review import REVIEW_PAGE_SIZE, review_claim, review_queue_page, set_lock
+
+
+def page_number(request: HttpRequest) -> int:
+    try:
+        return max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        return 1
 
 
 @login_required
 @require_GET
 def review_queue(request: HttpRequest, slug: str) -> TemplateResponse:
     project, membership = access.get_project_for_user(request.user, slug, review=True)
-    submitted = (
-        Annotation.objects.filter(state=Annotation.State.SUBMITTED)
-        .select_related("annotator")
-        .prefetch_related("sources")
-    )
-    claims = list(
-        project.claims.awaiting_review()
-        .select_related("document")
-        .prefetch_related(Prefetch("annotations", queryset=submitted, to_attr="submitted"))
-        .order_by("updated_at", "id")[:50]
-    )
+    number = page_number(request)
+    only = request.GET.get("disagreements") == "1"
+    claims, total = review_queue_page(project, number, disagreements_only=only)
     labels = {label.key: label for label in project.rating_scale.labels.all()}
-    for claim in claims:
-        for annotation in claim.submitted:
-            # Editors read the scale's wording ("Mostly true"), not the stored key.
-            annotation.verdict_label = labels.get(annotation.verdict)
+    pages = max(math.ceil(total / REVIEW_PAGE_SIZE), 1)
     return TemplateResponse(
         request,
         "annotations/review_queue.html",
-        {"project": project, "membership": membership, "claims": claims, "labels": labels},
+        {
+            "project": project,
+            "membership": membership,
+            "claims": claims,
+            "labels": labels,
+            "total": total,
+            "number": number,
+            "pages": pages,
+            "disagreements_only": only,
+        },
     )
 
 
@@ -62,6 +65,7 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
             comment=data["comment"],
             annotation_id=data["annotation"],
             version=data["version"],
+            lock=data["lock"],
         )
     except StaleVersion:
         messages.error(
@@ -71,4 +75,23 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Claim {claim.pk}: {data['action']} recorded.")
+    if request.POST.get("next") == "history":
+        return redirect("annotations:claim-history", pk=claim.pk)
     return redirect("annotations:review-queue", slug=claim.project.slug)
+
+
+@login_required
+@require_POST
+def claim_lock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lock an approved verdict, or (with a reason) reopen it for review."""
+    claim, _ = access.get_claim_for_user(request.user, pk, review=True)
+    reopen = request.POST.get("action") == "reopen"
+    form = ReopenForm(request.POST)
+    try:
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        set_lock(claim, request.user, locked=not reopen, reason=reason)
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Verdict reopened for review." if reopen else "Verdict locked.")
+    return redirect("annotations:claim-history", pk=claim.pk)
