@@ -6,13 +6,22 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from .audit import record_event
 from .errors import InvalidInput
-from .models import Annotation, Claim, ClaimReservation, ClaimSkip, ClaimStatus, Project
+from .models import (
+    Annotation,
+    Assignment,
+    Claim,
+    ClaimReservation,
+    ClaimSkip,
+    ClaimStatus,
+    Project,
+)
 
 # Claims an annotator may still be asked to annotate: not yet complete, not closed.
 QUEUE_STATUSES = (ClaimStatus.UNSTARTED, ClaimStatus.IN_PROGRESS)
@@ -24,30 +33,45 @@ def reservation_expiry() -> datetime.datetime:
     return timezone.now() + datetime.timedelta(minutes=settings.CLAIM_RESERVATION_MINUTES)
 
 
+def places_taken(user) -> Subquery:
+    """How many other people hold one of a claim's annotations-per-claim places: those who
+    submitted, hold an unexpired reservation, or were assigned the claim by an editor. Each
+    person counts once, whichever of these applies."""
+    now = timezone.now()
+    claim = OuterRef(OuterRef("pk"))
+    holders = (
+        get_user_model()
+        .objects.exclude(pk=user.pk)
+        .filter(
+            Exists(
+                Annotation.objects.filter(
+                    claim=claim, annotator=OuterRef("pk"), state=Annotation.State.SUBMITTED
+                )
+            )
+            | Exists(
+                ClaimReservation.objects.filter(
+                    claim=claim, user=OuterRef("pk"), expires_at__gt=now
+                )
+            )
+            | Exists(Assignment.objects.filter(claim=claim, user=OuterRef("pk")))
+        )
+        .order_by()
+        .annotate(n=Func(F("pk"), function="COUNT"))
+        .values("n")
+    )
+    return Subquery(holders, output_field=IntegerField())
+
+
 def claims_needing(project: Project, user) -> QuerySet[Claim]:
     """The project's claims that still need this user's annotation, in the project's queue
     order, annotated with `taken`: how many of the annotations-per-claim places other
-    annotators hold (submitted, or reserved and not yet expired)."""
-    now = timezone.now()
+    people hold."""
     mine = Annotation.objects.filter(annotator=user)
     claims = (
         project.claims.filter(status__in=QUEUE_STATUSES)
         .exclude(pk__in=mine.filter(state=Annotation.State.SUBMITTED).values("claim_id"))
         .exclude(pk__in=ClaimSkip.objects.filter(user=user).values("claim_id"))
-        .annotate(
-            # Submitting ends a reservation, so no one is counted twice.
-            taken=Count(
-                "annotations",
-                filter=Q(annotations__state=Annotation.State.SUBMITTED)
-                & ~Q(annotations__annotator=user),
-                distinct=True,
-            )
-            + Count(
-                "reservations",
-                filter=Q(reservations__expires_at__gt=now) & ~Q(reservations__user=user),
-                distinct=True,
-            )
-        )
+        .annotate(taken=places_taken(user))
         .filter(taken__lt=project.annotations_per_claim)
     )
     if project.queue_order == Project.QueueOrder.SCORE:
@@ -57,10 +81,13 @@ def claims_needing(project: Project, user) -> QuerySet[Claim]:
 
 def next_claim(project: Project, user) -> Claim | None:
     """Reserve and return the next claim this user should annotate, or None when her queue
-    is empty. Her own unfinished drafts come back to her before new claims."""
+    is empty. Her own unfinished drafts (returned ones included) come back to her first,
+    then claims assigned to her, then the rest in the project's order."""
     drafts = Annotation.objects.filter(annotator=user, state=Annotation.State.DRAFT)
     own_draft = claims_needing(project, user).filter(pk__in=drafts.values("claim_id")).first()
     candidates = [own_draft] if own_draft else []
+    # Claims an editor assigned to her come before the rest of the queue.
+    candidates += list(claims_needing(project, user).assigned_to(user)[:CANDIDATES])
     candidates += list(claims_needing(project, user)[:CANDIDATES])
     for candidate in candidates:
         if reserve_claim(candidate, user):

@@ -161,3 +161,18 @@ def test_skip_stranger_gets_404(api, project, stranger):
     (claim,) = claims_with_scores(project, 0.9)
     assert api(stranger).post(f"/api/claims/{claim.pk}/skip/").status_code == 404
     assert not ClaimSkip.objects.exists()
+
+
+def test_claims_assigned_to_her_come_first_and_hold_their_place(
+    api, project, annotator, second_annotator, editor
+):
+    from annotations.assignment import assign_claims
+
+    low, high = claims_with_scores(project, 0.2, 0.9)
+    assign_claims(project, editor, second_annotator, [low])
+    assign_claims(project, editor, annotator, [high])
+    # Bruno gets his assigned claim although it scores lower than the other one.
+    assert api(second_annotator).post(next_url(project)).json()["claim"]["id"] == low.pk
+    # With one annotation per claim, neither claim is offered to a third person.
+    third = api(editor).post(next_url(project))
+    assert third.status_code == 204
