@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from .. import access, exports
 from ..annotating import save_annotation
 from ..claims import update_claim
+from ..exports.filters import FILTER_NAMES, ExportFilters
 from ..ingest import DocumentInput, create_document, create_documents, parse_file
 from ..models import Annotation, Project
 from ..projects import create_project, update_project
@@ -201,8 +202,15 @@ class ClaimReview(APIView):
 class ProjectExport(APIView):
     """The project's claims as a streamed file, whatever its size."""
 
+    def perform_content_negotiation(self, request, force=False):
+        # `?format=` names the dataset format here, not one of DRF's renderers.
+        return super().perform_content_negotiation(request, force=True)
+
     @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=list(exports.FORMATS))],
+        parameters=[
+            OpenApiParameter("format", str, enum=list(exports.FORMATS)),
+            *[OpenApiParameter(name, str) for name in FILTER_NAMES],
+        ],
         responses={(200, "application/octet-stream"): bytes},
     )
     def get(self, request: Request, slug: str) -> StreamingHttpResponse:
@@ -210,4 +218,5 @@ class ProjectExport(APIView):
         name = request.query_params.get("format", "jsonl")
         if name not in exports.FORMATS:
             raise Http404(f"Unknown format {name!r}.")
-        return exports.streaming_response(project, name)
+        filters = ExportFilters.from_params(request.query_params)
+        return exports.streaming_response(project, name, filters)
