@@ -117,10 +117,11 @@ def iter_claims(
     reviews: bool = True,
     document_text: bool = False,
     progress: Progress | None = None,
-    chunk_size: int = CHUNK_SIZE,
+    chunk_size: int | None = None,
 ) -> Iterator[Row]:
     """Yield each claim as a dict of its values, with `document`, `annotations` (each with
     `sources`, or only `n_sources` when sources="count") and `reviews` attached when asked for."""
+    chunk_size = chunk_size or CHUNK_SIZE
     claims = filtered_claims(project, filters)
     document_fields = DOCUMENT_FIELDS + (("text",) if document_text else ())
     last_id, done = 0, 0
