@@ -3,10 +3,11 @@ sources that carry a question as question/answer evidence. See docs/formats.md."
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
+
+import orjson
 
 from ..models import FeverLabel, Project, Stance
 from .filters import ExportFilters
@@ -96,7 +97,7 @@ def write_averitec(
         record = averitec_record(row, fever)
         if record is None:
             continue
-        yield ("\n" if first else ",\n") + json.dumps(record, ensure_ascii=False)
+        yield ("\n" if first else ",\n") + orjson.dumps(record).decode()
         first = False
         if progress is not None:
             progress.written += 1

@@ -3,9 +3,10 @@ See docs/formats.md for every field."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
+
+import orjson
 
 from ..models import ClaimStatus, Project
 from .filters import ExportFilters
@@ -73,7 +74,7 @@ def write_claimreview(
     for row in iter_claims(project, filters, sources=False, progress=progress):
         if row["status"] != ClaimStatus.APPROVED or not row["final_verdict"]:
             continue
-        text = json.dumps(claim_review(row, project, labels, numeric), ensure_ascii=False)
+        text = orjson.dumps(claim_review(row, project, labels, numeric)).decode()
         yield ("\n" if first else ",\n") + text
         first = False
         if progress is not None:

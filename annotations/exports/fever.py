@@ -4,8 +4,9 @@ FEVER has Wikipedia pages. Claims without a mapped final verdict are left out.""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
+
+import orjson
 
 from ..models import FeverLabel, Project
 from .filters import ExportFilters
@@ -37,7 +38,7 @@ def write_fever(
             "claim": row["text"],
             "evidence": evidence,
         }
-        lines.append(json.dumps(record, ensure_ascii=False))
+        lines.append(orjson.dumps(record).decode())
         if progress is not None:
             progress.written += 1
         if len(lines) >= 1000:

@@ -6,9 +6,10 @@ the workbench knows about the claim. See docs/formats.md."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
+
+import orjson
 
 from ..models import Project, RatingLabel
 from .filters import ExportFilters
@@ -111,7 +112,7 @@ def claim_record(row: Row, labels: dict[str, RatingLabel]) -> dict[str, Any]:
 
 
 def dumps(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps(record).decode()
 
 
 def write_jsonl(
