@@ -315,3 +315,14 @@ def test_imported_reviews_keep_their_times(api, project, editor, small, empty_pr
         r.created_at.isoformat() for r in Review.objects.filter(claim__project=empty_project)
     )
     assert times == ["2024-01-02T08:00:00+00:00", "2024-03-07T12:00:00+00:00"]
+
+
+def test_a_document_twice_in_one_file_is_refused(api, project, editor, small, empty_project):
+    lines = export(api, editor, project, "jsonl").splitlines()
+    copy = json.loads(lines[0]) | {"id": 999999}
+    response = upload(
+        api, editor, empty_project, "b.jsonl", "\n".join([*lines, json.dumps(copy)]), "jsonl"
+    )
+    assert response.status_code == 400
+    assert (response.json()["line"], response.json()["field"]) == (7, "text")
+    assert "same text as the document on line 1" in response.json()["detail"]

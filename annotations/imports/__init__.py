@@ -122,14 +122,24 @@ def check_against_project(project: Project, fmt: str, parsed: ParsedFile) -> lis
             project=project, content_hash__in=[hash_content(t) for t in texts.values()]
         ).values_list("content_hash", flat=True)
     )
+    first_line: dict[str, int | None] = {}
     for key, text in texts.items():
-        if hash_content(text) in existing:
-            document = parsed.documents[key]
+        document = parsed.documents[key]
+        digest = hash_content(text)
+        if digest in existing:
             bad_documents[key] = InvalidInput(
                 f"this document is already in the project ({document.title!r}).",
                 field="text",
                 line=document.line,
             )
+        elif digest in first_line:
+            bad_documents[key] = InvalidInput(
+                f"the same text as the document on line {first_line[digest]}.",
+                field="text",
+                line=document.line,
+            )
+        else:
+            first_line[digest] = document.line
     parsed.errors.extend(bad_documents.values())
 
     def check_verdict(value: str, field_name: str, line: int) -> None:
