@@ -286,9 +286,26 @@ def child(slug: str, name: str) -> None:
     seconds = time.perf_counter() - started
     print(
         json.dumps(
-            {"seconds": seconds, "read": progress.read, "written": progress.written, "chars": size}
+            {
+                "seconds": seconds,
+                "read": progress.read,
+                "written": progress.written,
+                "chars": size,
+                "peak_rss_mb": peak_rss_mb(),
+            }
         )
     )
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak resident memory (VmHWM). Not getrusage's ru_maxrss: Linux
+    carries the forking parent's peak into a child's ru_maxrss across exec, and the parent
+    here may just have seeded a million rows."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 def run_format(slug: str, name: str) -> dict:
@@ -303,7 +320,6 @@ def run_format(slug: str, name: str) -> dict:
     if process.returncode != 0:
         sys.exit(f"export {name} failed (exit {process.returncode})")
     figures = json.loads(output)
-    figures["peak_rss_mb"] = usage.ru_maxrss / 1024  # kilobytes on Linux
     figures["cpu_seconds"] = usage.ru_utime + usage.ru_stime
     return figures
 

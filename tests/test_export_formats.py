@@ -124,3 +124,15 @@ def test_it_rejects_a_bad_filter(api, project, annotator, small):
 def test_it_rejects_other_projects(api, project, stranger, small):
     response = api(stranger).get(f"/api/projects/{project.slug}/export/", {"format": "jsonl"})
     assert response.status_code == 404
+
+
+def test_timestamps_read_as_isoformat_writes_them(api, project, annotator, small):
+    import datetime
+
+    from annotations.models import Annotation
+
+    moment = datetime.datetime(2024, 3, 6, 10, 0, 0, 500, tzinfo=datetime.UTC)
+    Annotation.objects.filter(pk=small["a1"]).update(submitted_at=moment)
+    records = [json.loads(line) for line in download(api, annotator, project, "jsonl").splitlines()]
+    assert records[1]["annotations"][0]["submitted_at"] == moment.isoformat()
+    assert moment.isoformat() == "2024-03-06T10:00:00.000500+00:00"

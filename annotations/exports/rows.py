@@ -100,14 +100,10 @@ class IsoDateTime(Func):
     output_field = TextField()
 
     def as_postgresql(self, compiler, connection, **extra):
+        # isoformat() writes microseconds as six digits, and only when there are some.
         sql, params = compiler.compile(self.source_expressions[0])
-        utc = f"({sql} AT TIME ZONE 'UTC')"
-        return (
-            f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN "
-            f"date_part('microseconds', {utc})::int %% 1000000 = 0 THEN '' "
-            f"ELSE to_char({utc}, '.US') END || '+00:00'",
-            [*params, *params, *params],
-        )
+        text = f"to_char({sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
+        return f"(replace({text}, '.000000', '') || '+00:00')", params
 
     def as_sqlite(self, compiler, connection, **extra):
         # Django keeps SQLite timestamps as "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC.
