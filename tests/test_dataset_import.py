@@ -153,21 +153,16 @@ def test_unknown_annotators_get_inactive_accounts(api, project, editor, small, e
 
 
 @needs_liar
-def test_liar_files_import_and_export_again(api, project, editor):
-    original = (LIAR / "valid.tsv").read_text(encoding="utf-8")
-    response = upload(api, editor, project, "valid.tsv", original, "liar")
+@pytest.mark.parametrize("name,rows", [("valid.tsv", 1284), ("train.tsv", 10269)])
+def test_liar_files_import_and_export_again_byte_for_byte(api, project, editor, name, rows):
+    original = (LIAR / name).read_text(encoding="utf-8")
+    response = upload(api, editor, project, name, original, "liar")
     assert response.status_code == 201, response.json()
-    assert response.json()["claims"] == 1284
+    assert response.json()["claims"] == rows
     claims = Claim.objects.filter(project=project)
-    assert claims.filter(origin="imported", status="approved").count() == 1284
-    first = claims.order_by("id").first()
-    assert first.document.text[first.start : first.end] == first.text
-    exported = export(api, editor, project, "liar")
-    want = [
-        "\t".join(" ".join(cell.split()) for cell in line.split("\t"))
-        for line in original.splitlines()
-    ]
-    assert exported.splitlines() == want
+    assert claims.filter(origin="imported", status="approved").count() == rows
+    assert all(c.document.text[c.start : c.end] == c.text for c in claims.order_by("id")[:50])
+    assert export(api, editor, project, "liar") == original
 
 
 @needs_liar

@@ -26,6 +26,7 @@ LIAR_TO_KEY = {
 KEY_TO_LIAR = {key: liar for liar, key in LIAR_TO_KEY.items()}
 # Columns 9-13: the speaker's credit history, counts per label including this statement.
 CREDIT_LABELS = ["barely-true", "false", "half-true", "mostly-true", "pants-fire"]
+NO_BREAKS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
 COLUMNS = [
     "id",
     "label",
@@ -41,8 +42,9 @@ COLUMNS = [
 
 
 def clean(value) -> str:
-    """LIAR has no quoting: a tab or line break inside a field would break the row."""
-    return " ".join(("" if value is None else str(value)).split())
+    """LIAR has no quoting: a tab or line break inside a field would break the row. Other
+    spacing is kept, so an imported LIAR file exports byte for byte."""
+    return ("" if value is None else str(value)).translate(NO_BREAKS)
 
 
 def speaker_history(project: Project) -> dict[str, Counter]:

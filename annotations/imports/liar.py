@@ -45,7 +45,7 @@ def parse(content: str, name: str) -> ParsedFile:
                 ClaimRecord(
                     line=line,
                     document_key=group.key,
-                    text=text_field(statement.strip(), "statement", line, required=True),
+                    text=text_field(statement, "statement", line, required=True),
                     speaker=text_field(speaker, "speaker", line, max_length=200),
                     final_verdict=LIAR_TO_KEY[label],
                     metadata={
