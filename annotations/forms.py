@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
+from .errors import InvalidInput
 from .models import ClaimStatus, Project, Review, Source, Stance
 
 
@@ -128,6 +129,15 @@ class ExportForm(forms.Form):
                 "user__username", flat=True
             )
         ]
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            try:
+                self.filters()
+            except InvalidInput as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return data
 
     def filters(self):
         """The cleaned filters; call after is_valid()."""

@@ -145,3 +145,13 @@ def test_the_page_rejects_other_projects(client, project, stranger):
     upload = SimpleUploadedFile("c.csv", b"text\nA claim.\n")
     response = client.post(f"/projects/{project.slug}/import/", {"file": upload, "format": "csv"})
     assert response.status_code == 404
+
+
+def test_the_page_explains_a_backwards_date_range(client, project, annotator):
+    client.force_login(annotator)
+    response = client.get(
+        f"/projects/{project.slug}/export/",
+        {"format": "csv", "date_from": "2024-05-01", "date_to": "2024-04-01"},
+    )
+    assert response.status_code == 400
+    assert "must not be after date_to" in response.content.decode()

@@ -46,8 +46,10 @@ def render_page(
 def export_page(request: HttpRequest, slug: str) -> HttpResponse:
     project, membership = access.get_project_for_user(request.user, slug)
     form = ExportForm(request.GET or None, project=project)
+    if not request.GET:
+        return render_page(request, project, membership)
     if not form.is_valid():
-        return render_page(request, project, membership, form=form if request.GET else None)
+        return render_page(request, project, membership, form=form, status=400)
     return exports.streaming_response(project, form.cleaned_data["format"], form.filters())
 
 
