@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
-from .models import Project, Review, Role, Source, Stance
+from .errors import InvalidInput
+from .models import ClaimStatus, Project, Review, Role, Source, Stance
 
 
 class ProjectForm(forms.ModelForm):
@@ -158,4 +159,77 @@ class PeriodForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    format = forms.ChoiceField(choices=[("jsonl", "JSONL (native)"), ("csv", "CSV")])
+    """A format and the filters; the same filters as the API and the CLI."""
+
+    format = forms.ChoiceField(choices=[])
+    status = forms.MultipleChoiceField(
+        choices=ClaimStatus.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    verdict = forms.MultipleChoiceField(
+        choices=[], required=False, widget=forms.CheckboxSelectMultiple
+    )
+    document = forms.IntegerField(required=False, min_value=1, label="Document id")
+    date_from = forms.DateField(
+        required=False, label="Claim date from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="Claim date to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    annotator = forms.ChoiceField(choices=[], required=False)
+
+    def __init__(self, *args, project: Project, **kwargs):
+        from .exports import FORMATS
+
+        super().__init__(*args, **kwargs)
+        self.fields["format"].choices = [(name, f.label) for name, f in FORMATS.items()]
+        self.fields["verdict"].choices = verdict_choices(project)[1:]
+        self.fields["annotator"].choices = [("", "Anyone")] + [
+            (username, username)
+            for username in project.memberships.order_by("user__username").values_list(
+                "user__username", flat=True
+            )
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            try:
+                self.filters()
+            except InvalidInput as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return data
+
+    def filters(self):
+        """The cleaned filters; call after is_valid()."""
+        from .exports.filters import ExportFilters
+
+        data = self.cleaned_data
+        return ExportFilters.from_params(
+            {
+                "status": data["status"],
+                "verdict": data["verdict"],
+                "document": data["document"],
+                "date_from": data["date_from"].isoformat() if data["date_from"] else None,
+                "date_to": data["date_to"].isoformat() if data["date_to"] else None,
+                "annotator": data["annotator"],
+            }
+        )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        help_text=f"up to {settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB; "
+        "larger files: manage.py import_dataset"
+    )
+    format = forms.ChoiceField(
+        choices=[
+            ("jsonl", "JSONL (native export)"),
+            ("csv", "CSV (one claim per row)"),
+            ("liar", "LIAR TSV"),
+            ("claimreview", "ClaimReview JSON-LD"),
+        ]
+    )
+    dry_run = forms.BooleanField(required=False, label="Dry run: check and count, import nothing")
+    skip_bad_lines = forms.BooleanField(
+        required=False, label="Skip bad lines (otherwise one bad line imports nothing)"
+    )

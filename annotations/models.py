@@ -289,6 +289,14 @@ class Claim(models.Model):
     # that move a claim into review or change its annotations there; the review queue
     # sorts on it.
     disagreement = models.BooleanField(default=False)
+    # When the claim was made; exports fall back to its document's publication date.
+    claim_date = models.DateField(null=True, blank=True)
+    # The published fact-check of an imported claim (ClaimReview `url`) and its date.
+    review_url = models.URLField(max_length=2000, blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    # Fields of an imported record the workbench has no column for (LIAR's subjects, party and
+    # credit history; ClaimReview's appearances), kept so that exporting gives them back.
+    metadata = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -558,6 +566,48 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} by {self.editor} on claim {self.claim_id}"
+
+
+class Export(models.Model):
+    """A dataset file prepared in the background. The Celery task only moves it along
+    queued -> running -> done/failed; the file is fetched through an id-scoped view that
+    checks membership, never by its storage path."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    format = models.CharField(max_length=20)
+    filters = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    row_count = models.PositiveIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    file = models.CharField(max_length=500, blank=True, help_text="name in default storage")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The export page lists a project's recent exports.
+            models.Index(fields=["project", "-created_at"], name="export_project_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.format} export {self.pk} of {self.project}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
 class AuditEvent(models.Model):

@@ -9,7 +9,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import OperationalError
 
 from .claims import mark_extraction_failed, run_extraction
-from .models import Document
+from .models import Document, Export
 from .sources import archive_source
 
 log = logging.getLogger(__name__)
@@ -66,3 +66,29 @@ def refresh_dashboard(project_id: int) -> None:
         DashboardSnapshot.objects.filter(project_id=project_id).update(
             state=DashboardSnapshot.State.FAILED, error=f"{type(exc).__name__}: {exc}"
         )
+
+
+@shared_task(
+    autoretry_for=(OperationalError,),  # the database went away for a moment
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=60 * 60,
+    time_limit=65 * 60,
+)
+def build_export(export_id: int) -> None:
+    """Build one background export's file; the outcome is recorded on the Export row."""
+    from .exports.jobs import mark_export_failed, run_export
+
+    export = Export.objects.filter(pk=export_id, status=Export.Status.QUEUED).first()
+    if export is None:
+        return
+    try:
+        run_export(export)
+    except OperationalError:
+        Export.objects.filter(pk=export_id).update(status=Export.Status.QUEUED)
+        raise
+    except SoftTimeLimitExceeded:
+        mark_export_failed(export_id, "The export took longer than the time limit.")
+    except Exception as exc:
+        log.exception("export %s failed", export_id)
+        mark_export_failed(export_id, f"{type(exc).__name__}: {exc}")

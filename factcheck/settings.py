@@ -190,6 +190,7 @@ SPECTACULAR_SETTINGS = {
         "SourceStanceEnum": "annotations.models.Source.Stance",
         # Extraction and source fetching share one queued/running/done/failed set.
         "JobStatusEnum": "annotations.models.ExtractionStatus",
+        "ClaimStatusEnum": "annotations.models.ClaimStatus",
     },
 }
 

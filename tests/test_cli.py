@@ -86,7 +86,8 @@ def test_export_writes_a_file_and_to_stdout(tmp_path, project, capsys):
         str(target),
         stderr=io.StringIO(),
     )
-    assert json.loads(target.read_text())["id"] == claim.pk
+    records = [json.loads(line) for line in target.read_text().splitlines()]
+    assert [r["id"] for r in records if r["type"] == "claim"] == [claim.pk]
     call_command("export", "--project", project.slug, "--format", "csv", "--output", "-")
     assert claim.text in capsys.readouterr().out
     assert not list(tmp_path.glob("*.part"))

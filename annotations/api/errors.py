@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from ..errors import InvalidInput, NotAllowed, StaleVersion, TooLarge
+from ..imports import LISTED, DatasetErrors, error_dict
 from ..models import Annotation, Claim
 
 
@@ -40,6 +41,9 @@ def handle_exception(exc, context):
             body["field"] = exc.field
         if exc.line:
             body["line"] = exc.line
+        if isinstance(exc, DatasetErrors):
+            body["errors"] = [error_dict(error) for error in exc.errors[:LISTED]]
+            body["n_errors"] = len(exc.errors)
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, NotAllowed):
         return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)

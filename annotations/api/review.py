@@ -9,7 +9,6 @@ from django.http import Http404, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -150,21 +149,8 @@ class ClaimHistory(APIView):
         )
 
 
-class StreamedFileNegotiation(BaseContentNegotiation):
-    """The response is a file whose type `?format=` chooses; DRF would otherwise read that
-    parameter as a renderer name and answer 404."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
 class AuditLog(APIView):
     """The project's whole audit trail, streamed as JSON Lines or CSV."""
-
-    content_negotiation_class = StreamedFileNegotiation
 
     @extend_schema(
         parameters=[OpenApiParameter("format", str, enum=list(AUDIT_FORMATS))],

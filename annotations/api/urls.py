@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from . import assignments, desk, members, review, views
+from . import assignments, datasets, desk, members, review, views
 
 app_name = "api"
 
@@ -39,6 +39,14 @@ urlpatterns = [
     path("projects/<slug:slug>/dashboard/", review.ProjectDashboard.as_view(), name="dashboard"),
     path("projects/<slug:slug>/audit-log/", review.AuditLog.as_view(), name="audit-log"),
     path("projects/<slug:slug>/returned/", review.ReturnedToMe.as_view(), name="returned"),
+    path(
+        "projects/<slug:slug>/exports/",
+        datasets.ExportListCreate.as_view(),
+        name="export-list",
+    ),
+    path("projects/<slug:slug>/imports/", datasets.DatasetImport.as_view(), name="import"),
+    path("exports/<int:pk>/", datasets.ExportDetail.as_view(), name="export-detail"),
+    path("exports/<int:pk>/download/", datasets.ExportDownload.as_view(), name="export-download"),
     path("documents/<int:pk>/", views.DocumentDetail.as_view(), name="document-detail"),
     path("claims/<int:pk>/", views.ClaimDetail.as_view(), name="claim-detail"),
     path("claims/<int:pk>/annotation/", views.MyAnnotation.as_view(), name="my-annotation"),

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from .. import access, exports
 from ..annotating import save_annotation
 from ..claims import update_claim
+from ..exports.filters import FILTER_NAMES, ExportFilters
 from ..ingest import DocumentInput, create_document, create_documents, parse_file
 from ..models import Annotation, Project
 from ..projects import create_project, update_project
@@ -202,12 +203,18 @@ class ProjectExport(APIView):
     """The project's claims as a streamed file, whatever its size."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=list(exports.FORMATS))],
+        parameters=[
+            OpenApiParameter("format", str, enum=list(exports.FORMATS)),
+            *[OpenApiParameter(name, str) for name in FILTER_NAMES],
+        ],
         responses={(200, "application/octet-stream"): bytes},
     )
     def get(self, request: Request, slug: str) -> StreamingHttpResponse:
-        project, _ = access.get_project_for_user(request.user, slug)
+        # Exports hold every annotator's verdicts, which annotators may not see (blind
+        # annotation): editors and admins only.
+        project, _ = access.get_project_for_user(request.user, slug, review=True)
         name = request.query_params.get("format", "jsonl")
         if name not in exports.FORMATS:
             raise Http404(f"Unknown format {name!r}.")
-        return exports.streaming_response(project, name)
+        filters = ExportFilters.from_params(request.query_params)
+        return exports.streaming_response(project, name, filters)

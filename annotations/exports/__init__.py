@@ -1,28 +1,70 @@
-"""Datasets out: each format is a generator of text chunks, streamed by the views and
-written to a file by the CLI, so memory stays flat whatever the project's size."""
+"""Datasets out: each format is a generator of text chunks, streamed by the views,
+written to a file by the CLI and by background exports, so memory stays flat whatever
+the project's size. Field mappings: docs/formats.md."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 from django.http import StreamingHttpResponse
 
 from ..models import Project
+from . import averitec, claimreview, fever, jsonl, liar
 from . import csv as csv_format
-from . import jsonl as jsonl_format
+from .filters import ExportFilters
+from .rows import Progress
 
-# name -> (writer, content type, file extension)
-FORMATS: dict[str, tuple[Callable[[Project], Iterator[str]], str, str]] = {
-    "jsonl": (jsonl_format.write_jsonl, "application/x-ndjson", "jsonl"),
-    "csv": (csv_format.write_csv, "text/csv", "csv"),
+
+class Format(NamedTuple):
+    writer: Callable[..., Iterator[str]]
+    content_type: str
+    extension: str
+    label: str
+
+
+FORMATS: dict[str, Format] = {
+    "jsonl": Format(jsonl.write_jsonl, "application/x-ndjson", "jsonl", "JSONL (native, lossless)"),
+    "csv": Format(csv_format.write_csv, "text/csv", "csv", "CSV (one row per claim)"),
+    "csv_annotations": Format(
+        csv_format.write_annotations_csv,
+        "text/csv",
+        "annotations.csv",
+        "CSV (one row per annotation)",
+    ),
+    "fever": Format(fever.write_fever, "application/x-ndjson", "fever.jsonl", "FEVER JSONL"),
+    "averitec": Format(
+        averitec.write_averitec, "application/json", "averitec.json", "AVeriTeC JSON"
+    ),
+    "claimreview": Format(
+        claimreview.write_claimreview,
+        "application/ld+json",
+        "claimreview.jsonld",
+        "ClaimReview JSON-LD",
+    ),
+    "liar": Format(liar.write_liar, "text/tab-separated-values", "liar.tsv", "LIAR TSV"),
 }
 
 
-def streaming_response(project: Project, name: str) -> StreamingHttpResponse:
-    writer, content_type, extension = FORMATS[name]
+def export_chunks(
+    project: Project,
+    name: str,
+    filters: ExportFilters | None = None,
+    progress: Progress | None = None,
+) -> Iterator[str]:
+    return FORMATS[name].writer(project, filters, progress)
+
+
+def filename_for(project: Project, name: str) -> str:
+    return f"{project.slug}.{FORMATS[name].extension}"
+
+
+def streaming_response(
+    project: Project, name: str, filters: ExportFilters | None = None
+) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        (chunk.encode("utf-8") for chunk in writer(project)),
-        content_type=f"{content_type}; charset=utf-8",
+        (chunk.encode("utf-8") for chunk in export_chunks(project, name, filters)),
+        content_type=f"{FORMATS[name].content_type}; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="{project.slug}.{extension}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename_for(project, name)}"'
     return response

@@ -1,13 +1,16 @@
-"""CSV: one row per claim, flat columns."""
+"""CSV: one row per claim with flat columns, and (format `csv_annotations`) a second
+file with one row per annotation. See docs/formats.md."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 
 from ..models import Project
-from .rows import claims_for_export
+from .filters import ExportFilters
+from .rows import Progress, iso, iter_claims
 
 COLUMNS = [
     "claim_id",
@@ -15,53 +18,136 @@ COLUMNS = [
     "document_title",
     "document_url",
     "published_at",
+    "claim_date",
     "text",
     "start",
     "end",
     "speaker",
     "score",
+    "scorer_version",
     "claim_types",
     "origin",
     "status",
     "final_verdict",
     "final_verdict_label",
+    "final_verdict_ordinal",
     "final_rationale",
+    "review_url",
+    "review_date",
     "annotators",
     "n_sources",
 ]
 
+ANNOTATION_COLUMNS = [
+    "claim_id",
+    "claim_text",
+    "annotator",
+    "state",
+    "stance",
+    "verdict",
+    "rationale",
+    "checkworthy",
+    "guideline_version",
+    "submitted_at",
+    "source_urls",
+    "source_stances",
+    "sources_json",
+]
 
-def write_csv(project: Project) -> Iterator[str]:
-    labels = {label.key: label.label for label in project.rating_scale.labels.all()}
+
+def flush(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+def write_csv(
+    project: Project,
+    filters: ExportFilters | None = None,
+    progress: Progress | None = None,
+) -> Iterator[str]:
+    labels = {label.key: label for label in project.rating_scale.labels.all()}
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for n, claim in enumerate(claims_for_export(project), start=1):
-        annotations = claim.annotations.all()
+    rows = iter_claims(project, filters, sources="count", reviews=False, progress=progress)
+    for n, row in enumerate(rows, start=1):
+        document = row["document"]
+        label = labels.get(row["final_verdict"])
+        annotations = row["annotations"]
         writer.writerow(
             [
-                claim.pk,
-                claim.document_id,
-                claim.document.title,
-                claim.document.url,
-                claim.document.published_at.isoformat() if claim.document.published_at else "",
-                claim.text,
-                claim.start,
-                claim.end,
-                claim.speaker,
-                "" if claim.score is None else f"{claim.score:.4f}",
-                ";".join(claim.claim_types),
-                claim.origin,
-                claim.status,
-                claim.final_verdict,
-                labels.get(claim.final_verdict, claim.final_verdict),
-                claim.final_rationale,
-                ";".join(a.annotator.username for a in annotations),
-                sum(len(a.sources.all()) for a in annotations),
+                row["id"],
+                document["id"],
+                document["title"],
+                document["url"],
+                iso(document["published_at"]) or "",
+                iso(row["claim_date"]) or "",
+                row["text"],
+                row["start"],
+                row["end"],
+                row["speaker"],
+                "" if row["score"] is None else f"{row['score']:.4f}",
+                row["scorer_version"],
+                ";".join(row["claim_types"]),
+                row["origin"],
+                row["status"],
+                row["final_verdict"],
+                label.label if label else row["final_verdict"],
+                "" if label is None or label.ordinal is None else label.ordinal,
+                row["final_rationale"],
+                row["review_url"],
+                iso(row["review_date"]) or "",
+                ";".join(a["annotator__username"] for a in annotations),
+                sum(a["n_sources"] for a in annotations),
             ]
         )
-        if n % 500 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+        if progress is not None:
+            progress.written += 1
+        if n % 1000 == 0:
+            yield flush(buffer)
+    yield flush(buffer)
+
+
+def write_annotations_csv(
+    project: Project,
+    filters: ExportFilters | None = None,
+    progress: Progress | None = None,
+) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(ANNOTATION_COLUMNS)
+    for n, row in enumerate(iter_claims(project, filters, reviews=False, progress=progress), 1):
+        for annotation in row["annotations"]:
+            sources = annotation["sources"]
+            writer.writerow(
+                [
+                    row["id"],
+                    row["text"],
+                    annotation["annotator__username"],
+                    annotation["state"],
+                    annotation["stance"],
+                    annotation["verdict"],
+                    annotation["rationale"],
+                    {True: "true", False: "false", None: ""}[annotation["checkworthy"]],
+                    annotation["guideline_version"],
+                    iso(annotation["submitted_at"]) or "",
+                    " ".join(s["url"] for s in sources),
+                    " ".join(s["stance"] for s in sources),
+                    json.dumps(
+                        [
+                            {"url": s["url"], "stance": s["stance"], "quote": s["quote"]}
+                            for s in sources
+                        ],
+                        ensure_ascii=False,
+                    )
+                    if sources
+                    else "",
+                ]
+            )
+            if progress is not None:
+                progress.written += 1
+        if n % 1000 == 0:
+            yield flush(buffer)
+    yield flush(buffer)

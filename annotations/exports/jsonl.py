@@ -1,91 +1,139 @@
-"""Native JSONL: one claim per line, with everything the workbench knows about it."""
+"""Native JSONL: the lossless superset, from which a project can be restored.
+
+Each line is one record with a `type`. A `document` record (with the full text) comes
+right before the first claim of that document; each `claim` record carries everything
+the workbench knows about the claim. See docs/formats.md."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
-from ..models import Claim, Project
-from .rows import claims_for_export
+import orjson
+
+from ..models import Project, RatingLabel
+from .filters import ExportFilters
+from .rows import Progress, Row, iso, iter_claims
+
+FORMAT_VERSION = 1
 
 
-def iso(value) -> str | None:
-    return value.isoformat() if value else None
-
-
-def claim_record(claim: Claim, labels: dict) -> dict[str, Any]:
-    document = claim.document
-    label = labels.get(claim.final_verdict)
+def document_record(document: Row) -> dict[str, Any]:
     return {
-        "id": claim.pk,
-        "text": claim.text,
+        "type": "document",
+        "id": document["id"],
+        "title": document["title"],
+        "url": document["url"],
+        "publisher": document["publisher"],
+        "byline": document["byline"],
+        "published_at": iso(document["published_at"]),
+        "language": document["language"],
+        "content_hash": document["content_hash"],
+        "text": document["text"],
+    }
+
+
+def claim_record(row: Row, labels: dict[str, RatingLabel]) -> dict[str, Any]:
+    document = row["document"]
+    label = labels.get(row["final_verdict"])
+    return {
+        "type": "claim",
+        "id": row["id"],
         "document": {
-            "id": document.pk,
-            "title": document.title,
-            "url": document.url,
-            "publisher": document.publisher,
-            "published_at": iso(document.published_at),
-            "language": document.language,
-            "content_hash": document.content_hash,
+            "id": document["id"],
+            "title": document["title"],
+            "url": document["url"],
+            "publisher": document["publisher"],
+            "published_at": iso(document["published_at"]),
+            "language": document["language"],
         },
-        "start": claim.start,
-        "end": claim.end,
-        "speaker": claim.speaker,
-        "claim_date": iso(document.published_at),
-        "score": claim.score,
-        "scorer_version": claim.scorer_version,
-        "claim_types": claim.claim_types,
-        "origin": claim.origin,
-        "status": claim.status,
+        "text": row["text"],
+        "start": row["start"],
+        "end": row["end"],
+        "speaker": row["speaker"],
+        "claim_date": iso(row["claim_date"]),
+        "score": row["score"],
+        "scorer_version": row["scorer_version"],
+        "claim_types": row["claim_types"],
+        "origin": row["origin"],
+        "status": row["status"],
         "final_verdict": {
-            "key": claim.final_verdict,
-            "label": label.label if label else claim.final_verdict,
+            "key": row["final_verdict"],
+            "label": label.label if label else row["final_verdict"],
             "ordinal": label.ordinal if label else None,
-            "rationale": claim.final_rationale,
+            "rationale": row["final_rationale"],
         }
-        if claim.final_verdict
+        if row["final_verdict"]
         else None,
+        "rejection_reason": row["rejection_reason"],
+        "review_url": row["review_url"],
+        "review_date": iso(row["review_date"]),
+        "metadata": row["metadata"],
         "annotations": [
             {
-                "annotator": annotation.annotator.username,
-                "stance": annotation.stance,
-                "verdict": annotation.verdict,
-                "rationale": annotation.rationale,
-                "checkworthy": annotation.checkworthy,
-                "state": annotation.state,
-                "guideline_version": annotation.guideline_version,
-                "submitted_at": iso(annotation.submitted_at),
+                "annotator": annotation["annotator__username"],
+                "stance": annotation["stance"],
+                "verdict": annotation["verdict"],
+                "rationale": annotation["rationale"],
+                "checkworthy": annotation["checkworthy"],
+                "state": annotation["state"],
+                "guideline_version": annotation["guideline_version"],
+                "submitted_at": iso(annotation["submitted_at"]),
                 "sources": [
                     {
-                        "url": source.url,
-                        "title": source.title,
-                        "publisher": source.publisher,
-                        "quote": source.quote,
-                        "stance": source.stance,
-                        "question": source.question,
-                        "answer": source.answer,
-                        "snapshot_sha256": source.snapshot_sha256,
+                        "url": source["url"],
+                        "title": source["title"],
+                        "publisher": source["publisher"],
+                        "quote": source["quote"],
+                        "stance": source["stance"],
+                        "question": source["question"],
+                        "answer": source["answer"],
+                        "published_at": iso(source["published_at"]),
+                        "snapshot_sha256": source["snapshot_sha256"],
+                        "fetched_at": iso(source["fetched_at"]),
                     }
-                    for source in annotation.sources.all()
+                    for source in annotation["sources"]
                 ],
             }
-            for annotation in claim.annotations.all()
+            for annotation in row["annotations"]
         ],
         "reviews": [
             {
-                "editor": review.editor.username,
-                "action": review.action,
-                "verdict": review.verdict,
-                "comment": review.comment,
-                "created_at": iso(review.created_at),
+                "editor": review["editor__username"],
+                "action": review["action"],
+                "verdict": review["verdict"],
+                "comment": review["comment"],
+                "annotation_by": review["annotation__annotator__username"],
+                "created_at": iso(review["created_at"]),
             }
-            for review in claim.reviews.all()
+            for review in row["reviews"]
         ],
     }
 
 
-def write_jsonl(project: Project) -> Iterator[str]:
+def dumps(record: dict[str, Any]) -> str:
+    return orjson.dumps(record).decode()
+
+
+def write_jsonl(
+    project: Project,
+    filters: ExportFilters | None = None,
+    progress: Progress | None = None,
+) -> Iterator[str]:
     labels = {label.key: label for label in project.rating_scale.labels.all()}
-    for claim in claims_for_export(project):
-        yield json.dumps(claim_record(claim, labels), ensure_ascii=False) + "\n"
+    seen_documents: set[int] = set()
+    lines: list[str] = []
+    for row in iter_claims(project, filters, document_text=True, progress=progress):
+        document = row["document"]
+        if document["id"] not in seen_documents:
+            # A set of ids, a few bytes per document: the only state that grows.
+            seen_documents.add(document["id"])
+            lines.append(dumps(document_record(document)))
+        lines.append(dumps(claim_record(row, labels)))
+        if progress is not None:
+            progress.written += 1
+        if len(lines) >= 500:
+            yield "\n".join(lines) + "\n"
+            lines = []
+    if lines:
+        yield "\n".join(lines) + "\n"

@@ -1,0 +1,158 @@
+"""Datasets through the API: background exports with their progress and download, and
+imports of annotated datasets."""
+
+from __future__ import annotations
+
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from .. import access
+from ..exports import FORMATS
+from ..exports.filters import ExportFilters
+from ..exports.jobs import export_file_response, request_export
+from ..imports import IMPORT_FORMATS, import_dataset
+from ..models import Export
+from .serializers import StrictSerializer
+
+
+class ExportSerializer(serializers.ModelSerializer):
+    project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Export
+        fields = [
+            "id",
+            "project",
+            "requested_by",
+            "format",
+            "filters",
+            "status",
+            "error",
+            "rows_done",
+            "rows_total",
+            "row_count",
+            "sha256",
+            "created_at",
+            "finished_at",
+            "download_url",
+        ]
+
+    def get_download_url(self, export: Export) -> str | None:
+        if export.status != Export.Status.DONE:
+            return None
+        return reverse("api:export-download", args=[export.pk], request=self.context.get("request"))
+
+
+class ExportInputSerializer(StrictSerializer):
+    format = serializers.ChoiceField(choices=list(FORMATS))
+    status = serializers.CharField(required=False, allow_blank=True)
+    verdict = serializers.CharField(required=False, allow_blank=True)
+    document = serializers.IntegerField(required=False, allow_null=True)
+    date_from = serializers.DateField(required=False, allow_null=True)
+    date_to = serializers.DateField(required=False, allow_null=True)
+    annotator = serializers.CharField(required=False, allow_blank=True)
+
+
+class ImportInputSerializer(StrictSerializer):
+    file = serializers.FileField()
+    format = serializers.ChoiceField(choices=list(IMPORT_FORMATS))
+    dry_run = serializers.BooleanField(default=False)
+    skip_bad_lines = serializers.BooleanField(default=False)
+
+
+def member_exports(user):
+    """Exports of the user's projects: the only ones that exist for them."""
+    return Export.objects.filter(project__memberships__user=user).select_related(
+        "project", "requested_by"
+    )
+
+
+def get_export_for_user(user, pk: int) -> Export:
+    """An export of one of the user's projects (else 404), if they may read exports (else
+    403: exports hold every annotator's verdicts, which annotators may not see)."""
+    export = get_object_or_404(member_exports(user), pk=pk)
+    access.check_role(access.get_membership(user, export.project), review=True)
+    return export
+
+
+class ExportListCreate(generics.ListAPIView):
+    """A project's background exports; POST requests a new one (answered 202 at once,
+    follow its progress at /api/exports/{id}/)."""
+
+    serializer_class = ExportSerializer
+
+    def get_queryset(self):
+        project, _ = access.get_project_for_user(
+            self.request.user, self.kwargs["slug"], review=True
+        )
+        return member_exports(self.request.user).filter(project=project)
+
+    @extend_schema(request=ExportInputSerializer, responses={202: ExportSerializer})
+    def post(self, request: Request, slug: str) -> Response:
+        project, _ = access.get_project_for_user(request.user, slug, review=True)
+        serializer = ExportInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = {key: value for key, value in serializer.validated_data.items() if value is not None}
+        name = data.pop("format")
+        filters = ExportFilters.from_params({k: str(v) for k, v in data.items()})
+        export = request_export(project, request.user, name, filters)
+        export.refresh_from_db()
+        return Response(
+            ExportSerializer(export, context={"request": request}).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class ExportDetail(generics.RetrieveAPIView):
+    serializer_class = ExportSerializer
+
+    def get_object(self):
+        return get_export_for_user(self.request.user, self.kwargs["pk"])
+
+
+class ExportDownload(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request: Request, pk: int) -> FileResponse | Response:
+        export = get_export_for_user(request.user, pk)
+        if export.status != Export.Status.DONE:
+            return Response(
+                {"detail": f"This export is {export.status}, not ready.", "status": export.status},
+                status=status.HTTP_409_CONFLICT,
+            )
+        return export_file_response(export)
+
+
+class DatasetImport(APIView):
+    """Import an annotated dataset (multipart `file`, `format`, `dry_run`,
+    `skip_bad_lines`). Editors and admins only: imported claims arrive approved."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=ImportInputSerializer, responses={201: dict, 200: dict})
+    def post(self, request: Request, slug: str) -> Response:
+        project, _ = access.get_project_for_user(request.user, slug, review=True)
+        serializer = ImportInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        summary = import_dataset(
+            project,
+            request.user,
+            data["format"],
+            data["file"].name,
+            data["file"].read(),
+            dry_run=data["dry_run"],
+            skip_bad_lines=data["skip_bad_lines"],
+        )
+        return Response(
+            summary.as_dict() | {"summary": summary.describe()},
+            status=status.HTTP_200_OK if summary.dry_run else status.HTTP_201_CREATED,
+        )

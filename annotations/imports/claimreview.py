@@ -1,0 +1,160 @@
+"""ClaimReview JSON-LD in: a JSON array of ClaimReview objects (as the export writes), a
+single object, an object with an `@graph`, or one object per line. Claims are grouped
+into one document per first appearance, so each stands in the article it came from."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from ..errors import InvalidInput
+from ..models import RatingScale
+from .records import ClaimRecord, DocumentRecord, ParsedFile, date_field, text_field, url_field
+
+DECODER = json.JSONDecoder()
+
+
+def items_with_lines(content: str) -> list[tuple[int, Any]]:
+    """Each top-level object with the line it starts on, so errors can name it."""
+    stripped = content.lstrip()
+    offset = len(content) - len(stripped)
+    if stripped.startswith("["):
+        items, pos = [], offset + 1
+        while True:
+            while pos < len(content) and content[pos] in " \t\r\n,":
+                pos += 1
+            if pos >= len(content):
+                raise InvalidInput("the JSON array is not closed.", line=content.count("\n") + 1)
+            if content[pos] == "]":
+                return items
+            line = content.count("\n", 0, pos) + 1
+            try:
+                item, pos = DECODER.raw_decode(content, pos)
+            except json.JSONDecodeError as exc:
+                raise InvalidInput(f"not valid JSON ({exc.msg}).", line=exc.lineno) from None
+            items.append((line, item))
+    try:
+        document = json.loads(content)
+    except json.JSONDecodeError:
+        document = None
+    if isinstance(document, dict):
+        graph = document.get("@graph")
+        return [(1, item) for item in graph] if isinstance(graph, list) else [(1, document)]
+    # JSON Lines: one ClaimReview per line.
+    items = []
+    for line, raw in enumerate(content.splitlines(), start=1):
+        if raw.strip():
+            try:
+                items.append((line, json.loads(raw)))
+            except json.JSONDecodeError as exc:
+                raise InvalidInput(f"not valid JSON ({exc.msg}).", line=line) from None
+    return items
+
+
+def url_of(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return value.get("url") or ""
+    return ""
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def verdict_for(rating: Any, scale: RatingScale, line: int) -> str:
+    """The scale's key for a reviewRating: by its alternateName (label or key, any case),
+    else by a numeric ratingValue placed on the scale's ordinals."""
+    if not isinstance(rating, dict):
+        raise InvalidInput("is missing.", field="reviewRating", line=line)
+    name = str(rating.get("alternateName") or "").strip()
+    if scale.free_text:
+        return text_field(name, "reviewRating.alternateName", line, required=True)[:200]
+    labels = list(scale.labels.all())
+    for label in labels:
+        if name and normalise(name) in (normalise(label.label), normalise(label.key)):
+            return label.key
+    try:
+        value = float(rating["ratingValue"])
+        best, worst = float(rating["bestRating"]), float(rating["worstRating"])
+    except (KeyError, TypeError, ValueError):
+        value = best = worst = None
+    if value is not None and best != worst and scale.is_numeric:
+        ordinals = sorted(label.ordinal for label in labels)
+        target = ordinals[0] + (value - worst) / (best - worst) * (ordinals[-1] - ordinals[0])
+        return min(labels, key=lambda label: abs(label.ordinal - target)).key
+    raise InvalidInput(
+        f"{name!r} is not on this project's rating scale ({', '.join(label.label for label in labels)}).",
+        field="reviewRating.alternateName",
+        line=line,
+    )
+
+
+def parse_item(item: Any, line: int, scale: RatingScale, parsed: ParsedFile, name: str) -> None:
+    if not isinstance(item, dict) or item.get("@type") != "ClaimReview":
+        raise InvalidInput("is not a ClaimReview object.", field="@type", line=line)
+    reviewed = item.get("itemReviewed") or {}
+    if not isinstance(reviewed, dict):
+        raise InvalidInput("must be an object.", field="itemReviewed", line=line)
+    author = reviewed.get("author")
+    if isinstance(author, list):
+        author = author[0] if author else None
+    speaker = author.get("name") if isinstance(author, dict) else author
+    appearances = reviewed.get("appearance") or []
+    if not isinstance(appearances, list):
+        appearances = [appearances]
+    first = url_of(reviewed.get("firstAppearance"))
+    document_url = first or next((url_of(a) for a in appearances if url_of(a)), "")
+    document_url = url_field(document_url, "itemReviewed.firstAppearance", line)
+    headline = next(
+        (
+            a.get("headline")
+            for a in appearances
+            if isinstance(a, dict) and url_of(a) == document_url
+        ),
+        "",
+    )
+    metadata: dict[str, Any] = {}
+    others = [url_of(a) for a in appearances if url_of(a) and url_of(a) != document_url]
+    if others:
+        metadata["appearances"] = [url_field(u, "itemReviewed.appearance", line) for u in others]
+    if isinstance(author, dict) and author.get("@type") not in (None, "Person"):
+        metadata["author_type"] = author["@type"]
+    reviewer = item.get("author")
+    if isinstance(reviewer, dict) and reviewer.get("name"):
+        metadata["reviewed_by"] = reviewer["name"]
+    key = document_url or "claimreview"
+    if key not in parsed.documents:
+        parsed.documents[key] = DocumentRecord(
+            key=key,
+            title=(headline or document_url or f"ClaimReview: {name}")[:500],
+            url=document_url,
+        )
+    parsed.claims.append(
+        ClaimRecord(
+            line=line,
+            document_key=key,
+            text=text_field(item.get("claimReviewed"), "claimReviewed", line, required=True),
+            speaker=text_field(speaker or "", "itemReviewed.author.name", line, max_length=200),
+            final_verdict=verdict_for(item.get("reviewRating"), scale, line),
+            final_rationale=text_field(item.get("reviewBody"), "reviewBody", line),
+            claim_date=date_field(
+                reviewed.get("datePublished"), "itemReviewed.datePublished", line
+            ),
+            review_url=url_field(item.get("url"), "url", line),
+            review_date=date_field(item.get("datePublished"), "datePublished", line),
+            metadata=metadata,
+        )
+    )
+
+
+def parse(content: str, name: str, scale: RatingScale) -> ParsedFile:
+    parsed = ParsedFile()
+    for line, item in items_with_lines(content):
+        try:
+            parse_item(item, line, scale, parsed, name)
+        except InvalidInput as exc:
+            parsed.errors.append(exc)
+    return parsed

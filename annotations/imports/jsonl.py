@@ -1,0 +1,211 @@
+"""Native JSONL in: restores documents (with their text), claims, annotations with their
+sources, and review history, exactly as the native export wrote them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..errors import InvalidInput
+from ..models import Annotation, Claim, ClaimStatus, Review, Source, Stance
+from .records import (
+    AnnotationRecord,
+    ClaimRecord,
+    DocumentRecord,
+    ParsedFile,
+    ReviewRecord,
+    choice_field,
+    date_field,
+    datetime_field,
+    text_field,
+    url_field,
+)
+
+SOURCE_TEXT_FIELDS = ("title", "publisher", "quote", "question", "answer", "snapshot_sha256")
+
+
+def parse_document(row: dict[str, Any], line: int) -> DocumentRecord:
+    if row.get("id") in (None, ""):
+        raise InvalidInput("is missing.", field="id", line=line)
+    return DocumentRecord(
+        key=str(row["id"]),
+        title=text_field(row.get("title"), "title", line, max_length=500),
+        text=text_field(row.get("text"), "text", line, required=True),
+        url=url_field(row.get("url"), "url", line),
+        publisher=text_field(row.get("publisher"), "publisher", line, max_length=200),
+        byline=text_field(row.get("byline"), "byline", line, max_length=300),
+        published_at=datetime_field(row.get("published_at"), "published_at", line),
+        language=text_field(row.get("language") or "en", "language", line, max_length=10),
+        line=line,
+    )
+
+
+def parse_source(raw: Any, where: str, line: int) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise InvalidInput("must be an object.", field=where, line=line)
+    source = {
+        name: text_field(raw.get(name), f"{where}.{name}", line) for name in SOURCE_TEXT_FIELDS
+    }
+    source["url"] = url_field(raw.get("url"), f"{where}.url", line)
+    if not source["url"]:
+        raise InvalidInput("is missing.", field=f"{where}.url", line=line)
+    source["stance"] = choice_field(
+        raw.get("stance"), f"{where}.stance", line, Source.Stance.values, Source.Stance.NEUTRAL
+    )
+    source["published_at"] = datetime_field(raw.get("published_at"), f"{where}.published_at", line)
+    source["fetched_at"] = datetime_field(raw.get("fetched_at"), f"{where}.fetched_at", line)
+    return source
+
+
+def parse_annotation(raw: Any, where: str, line: int) -> AnnotationRecord:
+    if not isinstance(raw, dict):
+        raise InvalidInput("must be an object.", field=where, line=line)
+    state = choice_field(raw.get("state"), f"{where}.state", line, Annotation.State.values, "draft")
+    submitted_at = datetime_field(raw.get("submitted_at"), f"{where}.submitted_at", line)
+    if state == Annotation.State.SUBMITTED and submitted_at is None:
+        raise InvalidInput(
+            "a submitted annotation needs it.", field=f"{where}.submitted_at", line=line
+        )
+    checkworthy = raw.get("checkworthy")
+    if checkworthy not in (None, True, False):
+        raise InvalidInput("must be true, false or null.", field=f"{where}.checkworthy", line=line)
+    version = raw.get("guideline_version", 1)
+    if not isinstance(version, int) or version < 1:
+        raise InvalidInput(
+            "must be a positive whole number.", field=f"{where}.guideline_version", line=line
+        )
+    sources = raw.get("sources") or []
+    if not isinstance(sources, list):
+        raise InvalidInput("must be a list.", field=f"{where}.sources", line=line)
+    return AnnotationRecord(
+        annotator=text_field(raw.get("annotator"), f"{where}.annotator", line, required=True),
+        stance=choice_field(raw.get("stance"), f"{where}.stance", line, ["", *Stance.values]),
+        verdict=text_field(raw.get("verdict"), f"{where}.verdict", line, max_length=200),
+        rationale=text_field(raw.get("rationale"), f"{where}.rationale", line),
+        checkworthy=checkworthy,
+        state=state,
+        guideline_version=version,
+        submitted_at=submitted_at,
+        sources=[parse_source(s, f"{where}.sources[{i}]", line) for i, s in enumerate(sources)],
+    )
+
+
+def parse_review(raw: Any, where: str, line: int) -> ReviewRecord:
+    if not isinstance(raw, dict):
+        raise InvalidInput("must be an object.", field=where, line=line)
+    review = ReviewRecord(
+        editor=text_field(raw.get("editor"), f"{where}.editor", line, required=True),
+        action=choice_field(raw.get("action"), f"{where}.action", line, Review.Action.values),
+        verdict=text_field(raw.get("verdict"), f"{where}.verdict", line, max_length=200),
+        comment=text_field(raw.get("comment"), f"{where}.comment", line),
+        annotation_by=raw.get("annotation_by") or None,
+        created_at=datetime_field(raw.get("created_at"), f"{where}.created_at", line),
+    )
+    if review.action == Review.Action.RETURN and not review.comment:
+        raise InvalidInput("a returned claim needs a comment.", field=f"{where}.comment", line=line)
+    if review.action == Review.Action.OVERRIDE and not review.verdict:
+        raise InvalidInput("an override needs a verdict.", field=f"{where}.verdict", line=line)
+    return review
+
+
+def parse_claim(
+    row: dict[str, Any], line: int, documents: dict[str, DocumentRecord]
+) -> ClaimRecord:
+    document = row.get("document")
+    key = str(document.get("id")) if isinstance(document, dict) else None
+    if key not in documents:
+        raise InvalidInput(
+            "refers to a document with no (valid) document record before it.",
+            field="document.id",
+            line=line,
+        )
+    text = text_field(row.get("text"), "text", line, required=True)
+    start, end = row.get("start"), row.get("end")
+    if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end:
+        raise InvalidInput(
+            "start and end must be offsets with start < end.", field="start", line=line
+        )
+    if documents[key].text[start:end] != text:
+        raise InvalidInput(
+            "is not the document's text between start and end.", field="text", line=line
+        )
+    score = row.get("score")
+    if score is not None and not isinstance(score, int | float):
+        raise InvalidInput("must be a number or null.", field="score", line=line)
+    claim_types = row.get("claim_types") or []
+    if not isinstance(claim_types, list) or not all(isinstance(t, str) for t in claim_types):
+        raise InvalidInput("must be a list of strings.", field="claim_types", line=line)
+    verdict = row.get("final_verdict") or {}
+    if not isinstance(verdict, dict):
+        raise InvalidInput("must be an object or null.", field="final_verdict", line=line)
+    metadata = row.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        raise InvalidInput("must be an object.", field="metadata", line=line)
+    annotations = row.get("annotations") or []
+    reviews = row.get("reviews") or []
+    if not isinstance(annotations, list):
+        raise InvalidInput("must be a list.", field="annotations", line=line)
+    if not isinstance(reviews, list):
+        raise InvalidInput("must be a list.", field="reviews", line=line)
+    claim = ClaimRecord(
+        line=line,
+        document_key=key,
+        text=text,
+        start=start,
+        end=end,
+        speaker=text_field(row.get("speaker"), "speaker", line, max_length=200),
+        score=score,
+        scorer_version=text_field(
+            row.get("scorer_version"), "scorer_version", line, max_length=100
+        ),
+        claim_types=claim_types,
+        origin=choice_field(row.get("origin"), "origin", line, Claim.Origin.values, "imported"),
+        status=choice_field(row.get("status"), "status", line, ClaimStatus.values),
+        final_verdict=text_field(verdict.get("key"), "final_verdict.key", line, max_length=200),
+        final_rationale=text_field(verdict.get("rationale"), "final_verdict.rationale", line),
+        rejection_reason=text_field(row.get("rejection_reason"), "rejection_reason", line),
+        claim_date=date_field(row.get("claim_date"), "claim_date", line),
+        review_url=url_field(row.get("review_url"), "review_url", line),
+        review_date=date_field(row.get("review_date"), "review_date", line),
+        metadata=metadata,
+        annotations=[
+            parse_annotation(a, f"annotations[{i}]", line) for i, a in enumerate(annotations)
+        ],
+        reviews=[parse_review(r, f"reviews[{i}]", line) for i, r in enumerate(reviews)],
+    )
+    annotators = [a.annotator for a in claim.annotations]
+    if len(set(annotators)) != len(annotators):
+        raise InvalidInput("one annotator has two annotations.", field="annotations", line=line)
+    for i, review in enumerate(claim.reviews):
+        if review.annotation_by and review.annotation_by not in annotators:
+            raise InvalidInput(
+                f"{review.annotation_by!r} has no annotation of this claim.",
+                field=f"reviews[{i}].annotation_by",
+                line=line,
+            )
+    return claim
+
+
+def parse(content: str, name: str) -> ParsedFile:
+    parsed = ParsedFile()
+    for line, raw in enumerate(content.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            try:
+                row = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise InvalidInput(f"not valid JSON ({exc.msg}).", line=line) from None
+            if not isinstance(row, dict):
+                raise InvalidInput("each line must be a JSON object.", line=line)
+            kind = row.get("type")
+            if kind == "document":
+                document = parse_document(row, line)
+                parsed.documents[document.key] = document
+            elif kind == "claim":
+                parsed.claims.append(parse_claim(row, line, parsed.documents))
+            else:
+                raise InvalidInput("must be 'document' or 'claim'.", field="type", line=line)
+        except InvalidInput as exc:
+            parsed.errors.append(exc)
+    return parsed

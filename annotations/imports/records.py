@@ -1,0 +1,140 @@
+"""What a dataset file holds once parsed: plain records with the line they came from,
+checked against the project before anything is written."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.dateparse import parse_date, parse_datetime
+
+from ..errors import InvalidInput
+
+validate_url = URLValidator(schemes=["http", "https"])
+
+
+@dataclass
+class DocumentRecord:
+    """A document to create. With `text` None it is a group of imported claims (a LIAR
+    file, a ClaimReview appearance) whose text is made of the claims, one per paragraph."""
+
+    key: str
+    title: str
+    text: str | None = None
+    url: str = ""
+    publisher: str = ""
+    byline: str = ""
+    published_at: datetime.datetime | None = None
+    language: str = "en"
+    line: int | None = None
+
+
+@dataclass
+class AnnotationRecord:
+    annotator: str
+    stance: str = ""
+    verdict: str = ""
+    rationale: str = ""
+    checkworthy: bool | None = None
+    state: str = "draft"
+    guideline_version: int = 1
+    submitted_at: datetime.datetime | None = None
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ReviewRecord:
+    editor: str
+    action: str
+    verdict: str = ""
+    comment: str = ""
+    annotation_by: str | None = None
+    created_at: datetime.datetime | None = None
+
+
+@dataclass
+class ClaimRecord:
+    line: int
+    document_key: str
+    text: str
+    start: int | None = None
+    end: int | None = None
+    speaker: str = ""
+    score: float | None = None
+    scorer_version: str = ""
+    claim_types: list[str] = field(default_factory=list)
+    origin: str = "imported"
+    status: str = "approved"
+    final_verdict: str = ""
+    final_rationale: str = ""
+    rejection_reason: str = ""
+    claim_date: datetime.date | None = None
+    review_url: str = ""
+    review_date: datetime.date | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    annotations: list[AnnotationRecord] = field(default_factory=list)
+    reviews: list[ReviewRecord] = field(default_factory=list)
+
+
+@dataclass
+class ParsedFile:
+    documents: dict[str, DocumentRecord] = field(default_factory=dict)
+    claims: list[ClaimRecord] = field(default_factory=list)
+    errors: list[InvalidInput] = field(default_factory=list)
+
+
+def text_field(value: Any, name: str, line: int, *, required: bool = False, max_length=None) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput("must be text.", field=name, line=line)
+    if required and not value.strip():
+        raise InvalidInput("is missing or empty.", field=name, line=line)
+    if max_length and len(value) > max_length:
+        raise InvalidInput(f"is longer than {max_length} characters.", field=name, line=line)
+    return value
+
+
+def url_field(value: Any, name: str, line: int) -> str:
+    value = text_field(value, name, line, max_length=2000).strip()
+    if value:
+        try:
+            validate_url(value)
+        except ValidationError:
+            raise InvalidInput(f"{value!r} is not a web address.", field=name, line=line) from None
+    return value
+
+
+def date_field(value: Any, name: str, line: int) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    parsed = parse_date(str(value)[:10]) if isinstance(value, str) else None
+    if parsed is None:
+        raise InvalidInput(f"{value!r} is not a date (YYYY-MM-DD).", field=name, line=line)
+    return parsed
+
+
+def datetime_field(value: Any, name: str, line: int) -> datetime.datetime | None:
+    if value in (None, ""):
+        return None
+    parsed = parse_datetime(value) if isinstance(value, str) else None
+    if parsed is None:
+        day = parse_date(value) if isinstance(value, str) else None
+        if day is None:
+            raise InvalidInput(f"{value!r} is not a date and time.", field=name, line=line)
+        parsed = datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.UTC)
+    return parsed
+
+
+def choice_field(value: Any, name: str, line: int, choices: list[str], default: str = "") -> str:
+    value = default if value in (None, "") else value
+    if value not in choices:
+        raise InvalidInput(
+            f"{value!r} is not one of {', '.join(c for c in choices if c)}.", field=name, line=line
+        )
+    return value

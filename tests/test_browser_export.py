@@ -1,0 +1,62 @@
+"""The export page follows a background export live: progress, then the download link."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from annotations.models import Export, Membership, Role
+from tests.factories import ProjectFactory, UserFactory
+
+from .conftest import CHROMIUM
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_export_page_shows_live_progress(live_server):
+
+    project = ProjectFactory(slug="live")
+    user = UserFactory(username="ed")
+    Membership.objects.create(project=project, user=user, role=Role.EDITOR)
+    export = Export.objects.create(
+        project=project, requested_by=user, format="jsonl", status="running", rows_total=400
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        page = browser.new_page()
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", "ed")
+        page.fill("#id_password", "correct horse battery")
+        page.click("button[type=submit], input[type=submit]")
+        page.goto(f"{live_server.url}/projects/live/export/")
+        row = page.locator("tr.export")
+        expect(row.locator(".progress-text")).to_contain_text("0 of 400 claims")
+
+        Export.objects.filter(pk=export.pk).update(rows_done=200)
+        expect(row.locator(".progress-text")).to_contain_text("200 of 400 claims")
+        page.screenshot(path=str(SCREENSHOTS / "export-progress.png"), full_page=True)
+
+        Export.objects.filter(pk=export.pk).update(
+            status="done", rows_done=400, row_count=400, sha256="ab" * 32, file="x"
+        )
+        expect(row.locator(".file a")).to_have_text("Download")
+        expect(row.locator(".file a")).to_have_attribute("href", f"/exports/{export.pk}/download/")
+        expect(row.locator(".file .meta")).to_contain_text("400 records")
+        page.screenshot(path=str(SCREENSHOTS / "export-done.png"), full_page=True)
+        browser.close()
