@@ -10,7 +10,7 @@ from playwright.sync_api import expect, sync_playwright
 from annotations.models import Export, Membership, Role
 from tests.factories import ProjectFactory, UserFactory
 
-from .conftest import CHROMIUM
+from .browser import launch_chromium
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
 
@@ -27,18 +27,7 @@ def test_the_export_page_shows_live_progress(live_server):
     )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
+        browser = launch_chromium(p)
         page = browser.new_page()
         page.goto(f"{live_server.url}/login/")
         page.fill("#id_username", "ed")

@@ -7,7 +7,6 @@ Screenshots of every screen (1366x768 viewport, full page) go to test-output/scr
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
@@ -16,6 +15,8 @@ from django.db import connections
 from playwright.sync_api import expect
 
 from annotations.models import Claim, ClaimStatus
+
+from .browser import launch_chromium
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,7 +27,6 @@ pytestmark = [
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "correct horse battery"  # tests/factories.py UserFactory
 
 ARTICLE = """Harbour town approves flood wall after record storm season
@@ -45,18 +45,7 @@ def page():
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
+        browser = launch_chromium(p)
         context = browser.new_context(
             viewport={"width": 1366, "height": 768}, accept_downloads=True
         )

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from .. import access, exports
 from ..annotating import save_annotation
 from ..claims import update_claim
-from ..exports.filters import FILTER_NAMES, ExportFilters
+from ..exports.filters import FILTER_NAMES, ExportFilters, split_list
 from ..ingest import DocumentInput, create_document, create_documents, parse_file
 from ..models import Annotation, Project
 from ..projects import create_project, update_project
@@ -78,8 +78,29 @@ class DocumentListCreate(generics.ListCreateAPIView):
         project, _ = access.get_project_for_user(self.request.user, self.kwargs["slug"])
         return project
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="title or text contains (case-insensitive)"),
+            OpenApiParameter(
+                "extraction_status", str, description="comma-separated: queued,running,done,failed"
+            ),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        return self.get_project().documents.defer("text").order_by("-created_at", "-id")
+        documents = self.get_project().documents.defer("text").order_by("-created_at", "-id")
+        params = self.request.query_params
+        if params.get("q"):
+            documents = documents.filter(
+                Q(title__icontains=params["q"]) | Q(text__icontains=params["q"])
+            )
+        if params.get("extraction_status"):
+            documents = documents.filter(
+                extraction_status__in=split_list(params["extraction_status"])
+            )
+        return documents
 
     @extend_schema(request=DocumentInputSerializer, responses={201: DocumentSerializer})
     def post(self, request: Request, slug: str) -> Response:
