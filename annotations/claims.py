@@ -8,6 +8,7 @@ from django.db.models import F
 from . import extraction
 from .audit import changed_only, record_event, snapshot
 from .errors import InvalidInput, StaleVersion
+from .matches import store_matches
 from .models import Claim, Document, ExtractionStatus
 
 
@@ -18,6 +19,7 @@ def store_candidates(
 
     Claims a person has touched (annotated, edited, added by hand, reviewed) are kept as
     they are, and a candidate with the same span as a kept claim is not added again.
+    New claims are matched against the organisation's claims that have a verdict ("checked before?").
     Returns the number of claims created."""
     threshold = document.project.checkworthiness_threshold
     with transaction.atomic():
@@ -39,6 +41,7 @@ def store_candidates(
             if candidate.score >= threshold and (candidate.start, candidate.end) not in kept_spans
         ]
         Claim.objects.bulk_create(new_claims, batch_size=500)
+        store_matches(new_claims, document.project)
         document.extraction_status = ExtractionStatus.DONE
         document.extraction_error = ""
         document.extractor_version = extractor_version

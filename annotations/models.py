@@ -121,6 +121,20 @@ class Project(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def scorer_in_use(self) -> str:
+        """The scorer that extraction will actually run: light when the transformer model is not installed."""
+        from .extraction.scoring import resolve_scorer
+
+        return resolve_scorer(self.scorer)
+
+    def organisation_projects(self) -> models.QuerySet[Project]:
+        """Projects whose claims count as this one's own for "checked before?": those of the same
+        organisation, or only this project when it names none."""
+        if not self.organisation_name.strip():
+            return Project.objects.filter(pk=self.pk)
+        return Project.objects.filter(organisation_name__iexact=self.organisation_name.strip())
+
     def role_of(self, user) -> str | None:
         membership = self.memberships.filter(user=user).first()
         return membership.role if membership else None
@@ -199,6 +213,14 @@ class Document(models.Model):
         self.content_hash = hash_content(self.text)
         super().save(*args, **kwargs)
 
+    @property
+    def scored_with_fallback(self) -> bool:
+        """The project asked for the transformer scorer, but its model was not installed, so light scored."""
+        return (
+            self.project.scorer == Project.Scorer.TRANSFORMER
+            and self.extractor_version.startswith("light-")
+        )
+
 
 class ClaimStatus(models.TextChoices):
     UNSTARTED = "unstarted", "Unstarted"
@@ -211,6 +233,10 @@ class ClaimStatus(models.TextChoices):
 class ClaimQuerySet(models.QuerySet):
     def awaiting_review(self) -> ClaimQuerySet:
         return self.filter(status=ClaimStatus.IN_REVIEW)
+
+    def with_verdict(self) -> ClaimQuerySet:
+        """Claims with a final verdict: the ones "checked before?" can point to."""
+        return self.exclude(final_verdict="")
 
     def untouched_extractions(self) -> ClaimQuerySet:
         """Extracted claims nobody has worked on: safe to replace on re-extraction."""
@@ -266,8 +292,40 @@ class Claim(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
+    def checked_before(self) -> list[ClaimMatch]:
+        """Earlier claims with a verdict that this claim repeats, best match first."""
+        return list(
+            self.matches.select_related(
+                "matched_claim__project", "matched_claim__document"
+            ).order_by("-score", "id")
+        )
+
     def span_matches_document(self) -> bool:
         return self.document.text[self.start : self.end] == self.text
+
+
+class ClaimMatch(models.Model):
+    """ "Checked before?": an earlier claim with a verdict that says what this claim says.
+
+    Found by text similarity at extraction time (and when a claim gets its verdict) among the claims of the
+    same organisation; ``score`` is the similarity in [0, 1], at or above the project's match threshold."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="matches")
+    matched_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="matched_by")
+    score = models.FloatField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim_id", "-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "matched_claim"], name="one_match_per_pair"),
+            models.CheckConstraint(
+                condition=~Q(claim=F("matched_claim")), name="claim_does_not_match_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} matches {self.matched_claim_id} ({self.score:.2f})"
 
 
 class Stance(models.TextChoices):

@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from . import views
+from . import matches, views
 
 app_name = "api"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("documents/<int:pk>/", views.DocumentDetail.as_view(), name="document-detail"),
     path("claims/<int:pk>/", views.ClaimDetail.as_view(), name="claim-detail"),
     path("claims/<int:pk>/annotation/", views.MyAnnotation.as_view(), name="my-annotation"),
+    path("claims/<int:pk>/matches/", matches.ClaimMatchList.as_view(), name="claim-matches"),
     path("claims/<int:pk>/review/", views.ClaimReview.as_view(), name="claim-review"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
