@@ -10,25 +10,27 @@ from .extraction.matching import ClaimMatcher
 from .models import Claim, ClaimMatch
 
 
-def store_matches(claims: Sequence[Claim], project) -> int:
-    """Match new claims against the organisation's earlier claims that have a verdict.
+def checked_claims_matcher(project, exclude_document_id: int | None = None) -> ClaimMatcher | None:
+    """The organisation's claims with a verdict, vectorised once; None when there are none.
 
-    The earlier claims are vectorised once for all of ``claims``, so a document's few hundred sentences
-    against thousands of earlier claims is one sparse product. Claims of the same document are left out:
-    a claim kept through re-extraction must not be reported as checked before by its own copy.
-    Returns the number of matches stored."""
-    if not claims:
-        return 0
-    document_ids = {claim.document_id for claim in claims}
-    earlier = list(
+    A claim of the excluded document (the one being extracted) is left out: a claim kept through
+    re-extraction must not be reported as checked before by its own copy."""
+    earlier = (
         Claim.objects.with_verdict()
         .filter(project__in=project.organisation_projects())
-        .exclude(document_id__in=document_ids)
         .values_list("pk", "text")
     )
-    if not earlier:
+    if exclude_document_id is not None:
+        earlier = earlier.exclude(document_id=exclude_document_id)
+    earlier = list(earlier)
+    return ClaimMatcher(earlier) if earlier else None
+
+
+def store_matches(claims: Sequence[Claim], project, matcher: ClaimMatcher | None) -> int:
+    """Store the matches of new claims against the vectorised earlier claims, above the project's
+    match threshold (at most ten per claim, best first). Returns the number stored."""
+    if not claims or matcher is None:
         return 0
-    matcher = ClaimMatcher(earlier)
     found = matcher.match([claim.text for claim in claims], project.match_threshold)
     rows = [
         ClaimMatch(claim=claim, matched_claim_id=matched_id, score=score)

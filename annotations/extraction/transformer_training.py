@@ -100,7 +100,7 @@ def train_transformer(
             schedule.step()
             optimiser.zero_grad()
             step += 1
-            if step % 50 == 0 or step == steps:
+            if step % 10 == 0 or step == steps:
                 progress(
                     f"epoch {epoch + 1}/{epochs} step {step}/{steps} loss {loss.item():.4f} "
                     f"({time.perf_counter() - started:.0f} s)"
