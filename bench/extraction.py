@@ -34,6 +34,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
@@ -43,6 +44,7 @@ from annotations.ingest import create_documents, parse_jsonl  # noqa: E402
 from annotations.models import Claim, Document, ExtractionStatus, Project, RatingScale  # noqa: E402
 from factcheck.celery import app  # noqa: E402
 
+TRANSCRIPTS = ROOT.parent / "shared" / "datasets" / "claimbuster" / "debate_transcripts"
 TARGETS = {"light": (50.0, 300.0), "transformer": (5.0, 600.0)}
 
 
@@ -114,7 +116,9 @@ def run(scorer: str, content: str, limit: int) -> dict:
     failed = Document.objects.filter(project=project, extraction_status=ExtractionStatus.FAILED)
     sentences = sum(len(list(split_sentences(d.text))) for d in documents)
     claims = Claim.objects.filter(project=project).count()
-    versions = sorted(set(Document.objects.filter(project=project).values_list("extractor_version", flat=True)))
+    versions = sorted(
+        set(Document.objects.filter(project=project).values_list("extractor_version", flat=True))
+    )
     articles_per_s = len(documents) / elapsed
     min_rate, max_mb = TARGETS[scorer]
     return {
@@ -134,11 +138,75 @@ def run(scorer: str, content: str, limit: int) -> dict:
     }
 
 
+def long_transcript(megabytes: float) -> str:
+    """The ClaimBuster debate transcripts (``SPEAKER: text`` lines), repeated up to the given size; each copy
+    numbered so the text is one document."""
+    debates = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(TRANSCRIPTS.glob("*.txt")))
+    parts, size, copy = [], 0, 0
+    while size < megabytes * 1_000_000:
+        copy += 1
+        parts.append(f"MODERATOR: Part {copy}.\n\n{debates}")
+        size += len(parts[-1]) + 2
+    return "\n\n".join(parts)[: int(megabytes * 1_000_000)]
+
+
+def run_long(scorer: str, megabytes: float) -> dict:
+    """One long transcript through the same worker path: time, claims and the worker's peak memory."""
+    user, _ = get_user_model().objects.get_or_create(username="bench")
+    project = Project.objects.create(
+        slug=f"bench-long-{scorer}-{time.time_ns()}",
+        name=f"Benchmark long transcript ({scorer})",
+        rating_scale=RatingScale.objects.get(key="six-point"),
+        scorer=scorer,
+    )
+    text = long_transcript(megabytes)
+    worker = start_worker()
+    try:
+        started = time.perf_counter()
+        (document,) = create_documents(
+            project, user, parse_jsonl(json.dumps({"title": "Long", "text": text}))
+        )
+        while Document.objects.filter(
+            pk=document.pk, extraction_status__in=["queued", "running"]
+        ).exists():
+            if worker.poll() is not None:
+                raise SystemExit(f"the worker died (exit code {worker.returncode})")
+            time.sleep(0.2)
+        elapsed = time.perf_counter() - started
+        peak = peak_rss_mb(worker.pid)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+    document.refresh_from_db()
+    return {
+        "scorer": scorer,
+        "long_transcript_mb": round(len(text.encode()) / 1e6, 2),
+        "status": document.extraction_status,
+        "error": document.extraction_error,
+        "seconds": round(elapsed, 1),
+        "claims": document.claims.count(),
+        "worker_peak_rss_mb": round(peak, 1),
+        "time_limit_s": settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    }
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--limit", type=int, default=0, help="Only the first N articles (default: all).")
-    parser.add_argument("--scorer", action="append", choices=sorted(TARGETS), help="Repeatable; default both.")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--limit", type=int, default=0, help="Only the first N articles (default: all)."
+    )
+    parser.add_argument(
+        "--scorer", action="append", choices=sorted(TARGETS), help="Repeatable; default both."
+    )
     parser.add_argument("--articles", type=Path, default=ARTICLES)
+    parser.add_argument(
+        "--long-transcript-mb",
+        type=float,
+        default=0,
+        help="Also extract one transcript of this size (e.g. 5) per scorer.",
+    )
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     app.connection().default_channel.client.flushdb()  # drop tasks left by an interrupted run
@@ -156,6 +224,8 @@ def main() -> None:
             print(json.dumps({"scorer": scorer, "skipped": "model not installed"}))
             continue
         print(json.dumps(run(scorer, content, limit)), flush=True)
+        if args.long_transcript_mb:
+            print(json.dumps(run_long(scorer, args.long_transcript_mb)), flush=True)
 
 
 if __name__ == "__main__":

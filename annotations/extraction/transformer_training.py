@@ -7,6 +7,7 @@ linear unit for "check-worthy (CFS)", trained with a class-weighted logistic los
 
 import hashlib
 import json
+import logging
 import os
 import random
 import shutil
@@ -127,7 +128,12 @@ def train_transformer(
         )
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(str(fp32), str(output_dir / MODEL_FILE), weight_type=QuantType.QInt8)
+    # The quantiser logs one line per tensor it leaves in float; only warnings are worth showing.
+    logging.disable(logging.INFO)
+    try:
+        quantize_dynamic(str(fp32), str(output_dir / MODEL_FILE), weight_type=QuantType.QInt8)
+    finally:
+        logging.disable(logging.NOTSET)
     fp32.unlink()
     shutil.copyfile(source / TOKENIZER_FILE, output_dir / TOKENIZER_FILE)
     digest = hashlib.sha256((output_dir / MODEL_FILE).read_bytes()).hexdigest()[:8]
