@@ -67,7 +67,9 @@ def run_extraction(document: Document) -> int:
     Document.objects.filter(pk=document.pk).update(
         extraction_status=ExtractionStatus.RUNNING, extraction_error=""
     )
-    candidates, version = extraction.extract_candidates(document.text, document.project.scorer)
+    candidates, version = extraction.extract_candidates(
+        document.text, document.project.scorer_for(document.text)
+    )
     for candidate in candidates:
         # The one invariant every screen and export relies on.
         assert document.text[candidate.start : candidate.end] == candidate.text

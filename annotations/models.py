@@ -78,6 +78,11 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(memberships__user=user)
 
 
+def default_scorer() -> str:
+    """New projects score with the scorer the deployment names (FACTCHECK_DEFAULT_SCORER)."""
+    return settings.FACTCHECK_DEFAULT_SCORER
+
+
 class Project(models.Model):
     class Scorer(models.TextChoices):
         LIGHT = "light", "Light (n-gram model)"
@@ -95,7 +100,7 @@ class Project(models.Model):
     annotations_per_claim = models.PositiveSmallIntegerField(default=1)
     checkworthiness_threshold = models.FloatField(default=0.5)
     match_threshold = models.FloatField(default=0.6)
-    scorer = models.CharField(max_length=20, choices=Scorer.choices, default=Scorer.LIGHT)
+    scorer = models.CharField(max_length=20, choices=Scorer.choices, default=default_scorer)
     queue_order = models.CharField(
         max_length=20, choices=QueueOrder.choices, default=QueueOrder.SCORE
     )
@@ -127,6 +132,15 @@ class Project(models.Model):
         from .extraction.scoring import resolve_scorer
 
         return resolve_scorer(self.scorer)
+
+    def scorer_for(self, text: str) -> str:
+        """The scorer to ask for on this text: light for texts too long for the transformer's time budget."""
+        if (
+            self.scorer == Project.Scorer.TRANSFORMER
+            and len(text) > settings.FACTCHECK_TRANSFORMER_MAX_CHARS
+        ):
+            return Project.Scorer.LIGHT
+        return self.scorer
 
     def organisation_projects(self) -> models.QuerySet[Project]:
         """Projects whose claims count as this one's own for "checked before?": those of the same
@@ -214,12 +228,16 @@ class Document(models.Model):
         super().save(*args, **kwargs)
 
     @property
-    def scored_with_fallback(self) -> bool:
-        """The project asked for the transformer scorer, but its model was not installed, so light scored."""
-        return (
-            self.project.scorer == Project.Scorer.TRANSFORMER
-            and self.extractor_version.startswith("light-")
-        )
+    def scorer_fallback_reason(self) -> str:
+        """Why light scored this document although the project asked for the transformer ("" if it did not)."""
+        if (
+            self.project.scorer != Project.Scorer.TRANSFORMER
+            or not self.extractor_version.startswith("light-")
+        ):
+            return ""
+        if self.project.scorer_for(self.text) != Project.Scorer.TRANSFORMER:
+            return "Document too long for the transformer within the time limit; scored with light"
+        return "Transformer model not installed; scored with light"
 
 
 class ClaimStatus(models.TextChoices):

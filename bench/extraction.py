@@ -86,6 +86,13 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used: what the run cost the worker, whatever else the
+    machine was doing (the wall-clock rates depend on how busy the shared cores are)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run(scorer: str, content: str, limit: int) -> dict:
     user, _ = get_user_model().objects.get_or_create(username="bench")
     project = Project.objects.create(
@@ -98,6 +105,7 @@ def run(scorer: str, content: str, limit: int) -> dict:
     docs = parse_jsonl(content)[:limit]
     worker = start_worker()
     try:
+        cpu_before = cpu_seconds(worker.pid)
         started = time.perf_counter()
         documents = create_documents(project, user, docs)
         ingested = time.perf_counter() - started
@@ -110,6 +118,7 @@ def run(scorer: str, content: str, limit: int) -> dict:
             time.sleep(0.05)
         elapsed = time.perf_counter() - started
         peak = peak_rss_mb(worker.pid)
+        worker_cpu = cpu_seconds(worker.pid) - cpu_before
     finally:
         worker.terminate()
         worker.wait(timeout=60)
@@ -133,6 +142,9 @@ def run(scorer: str, content: str, limit: int) -> dict:
         "claims_stored_per_s": round(claims / elapsed, 1),
         "claims": claims,
         "worker_peak_rss_mb": round(peak, 1),
+        "worker_cpu_s": round(worker_cpu, 1),
+        "articles_per_worker_cpu_s": round(len(documents) / worker_cpu, 1),
+        "load_average_1m": round(os.getloadavg()[0], 1),
         "target": f">= {min_rate:g} articles/s, < {max_mb:g} MB",
         "meets_target": articles_per_s >= min_rate and peak < max_mb,
     }

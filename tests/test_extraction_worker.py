@@ -222,3 +222,29 @@ def test_a_real_worker_extracts_and_links_checked_claims(api, project, annotator
     taxes = document.claims.get(text__startswith="Taxes")
     assert taxes.matches.get().matched_claim.final_verdict == "false"
     assert all(TEXT[c.start : c.end] == c.text for c in document.claims.all())
+
+
+@pytest.mark.django_db
+def test_a_document_too_long_for_the_transformer_is_scored_with_light_and_says_so(
+    client, project, annotator, document, settings
+):
+    settings.FACTCHECK_TRANSFORMER_MAX_CHARS = 10
+    Project.objects.filter(pk=project.pk).update(scorer="transformer")
+    extract_claims.apply(args=(document.pk,))
+    document.refresh_from_db()
+    assert document.extraction_status == "done"
+    assert document.extractor_version.startswith("light-")
+    client.force_login(annotator)
+    page = client.get(f"/documents/{document.pk}/").content.decode()
+    assert "Document too long for the transformer within the time limit" in page
+
+
+@pytest.mark.django_db
+def test_new_projects_take_the_deployment_s_default_scorer(settings) -> None:
+    from annotations.models import RatingScale
+
+    settings.FACTCHECK_DEFAULT_SCORER = "transformer"
+    project = Project.objects.create(
+        slug="default-scorer", name="D", rating_scale=RatingScale.objects.get(key="six-point")
+    )
+    assert project.scorer == "transformer"
