@@ -26,8 +26,11 @@ def store_candidates(
     threshold = document.project.checkworthiness_threshold
     created = 0
     with transaction.atomic():
-        document.claims.untouched_extractions().delete()
-        kept_spans = set(document.claims.values_list("start", "end"))
+        kept_spans: set[tuple[int, int]] = set()
+        # A document's first extraction (the common case) has nothing to replace or keep: one query, not two.
+        if document.extractor_version or document.claims.exists():
+            document.claims.untouched_extractions().delete()
+            kept_spans = set(document.claims.values_list("start", "end"))
         kept = [
             candidate
             for candidate in candidates

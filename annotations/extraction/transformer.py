@@ -54,8 +54,6 @@ class TransformerModel:
         # One worker process is one scoring thread pool; keep it to the machine's share.
         options.intra_op_num_threads = int(os.environ.get("FACTCHECK_ONNX_THREADS", "2"))
         options.inter_op_num_threads = 1
-        # Without the arena, memory is handed back after each batch instead of held at its peak.
-        options.enable_cpu_mem_arena = False
         self.session = onnxruntime.InferenceSession(
             str(model_dir / MODEL_FILE), options, providers=["CPUExecutionProvider"]
         )
