@@ -3,6 +3,7 @@
 import pytest
 
 from annotations.models import Claim, ClaimMatch, ClaimStatus, Project
+from annotations.tasks import extract_claims, match_checked_claim
 
 from .factories import ClaimFactory, DocumentFactory, ProjectFactory
 
@@ -23,13 +24,16 @@ def checked_claim(project: Project, text: str = EARLIER, **extra) -> Claim:
 
 
 def add_document(api, user, project, text, capture):
-    with capture(execute=True):
+    """Upload through the API; the queued extraction runs here, in-process, whether or not a broker is set."""
+    with capture() as callbacks:
         response = api(user).post(
             f"/api/projects/{project.slug}/documents/",
             {"title": "New", "text": text},
             format="json",
         )
     assert response.status_code == 201, response.json()
+    assert len(callbacks) == 1, "the upload queues one extraction on commit"
+    extract_claims.apply(args=(response.json()["id"],))
     return response.json()["id"]
 
 
@@ -112,11 +116,13 @@ def test_a_new_verdict_links_open_claims_that_repeat_it(
         format="json",
     )
     assert response.status_code == 200, response.json()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         response = api(editor).post(
             f"/api/claims/{earlier.pk}/review/", {"action": "approve"}, format="json"
         )
     assert response.status_code == 201, response.json()
+    assert len(callbacks) == 1, "the verdict queues one matching task on commit"
+    match_checked_claim.apply(args=(earlier.pk,))
     assert ClaimMatch.objects.get(claim=open_claim).matched_claim == earlier
 
 
