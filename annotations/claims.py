@@ -9,10 +9,13 @@ from . import extraction
 from .annotating import update_claim_status
 from .audit import changed_only, record_event, snapshot
 from .errors import InvalidInput, StaleVersion
+from .matches import checked_claims_matcher, store_matches
 from .models import Annotation, Claim, ClaimStatus, Document, ExtractionStatus
 
 # Claims still being worked on; approved and rejected ones are closed to edits like these.
 OPEN_STATUSES = (ClaimStatus.UNSTARTED, ClaimStatus.IN_PROGRESS, ClaimStatus.IN_REVIEW)
+
+_STORE_BATCH = 1_000
 
 
 def store_candidates(
@@ -22,32 +25,48 @@ def store_candidates(
 
     Claims a person has touched (annotated, edited, added by hand, reviewed) are kept as
     they are, and a candidate with the same span as a kept claim is not added again.
+    New claims are matched against the organisation's claims that have a verdict ("checked before?").
     Returns the number of claims created."""
     threshold = document.project.checkworthiness_threshold
+    created = 0
     with transaction.atomic():
-        document.claims.untouched_extractions().delete()
-        kept_spans = set(document.claims.values_list("start", "end"))
-        new_claims = [
-            Claim(
-                project_id=document.project_id,
-                document=document,
-                text=candidate.text,
-                start=candidate.start,
-                end=candidate.end,
-                speaker=candidate.speaker[:200],
-                score=candidate.score,
-                scorer_version=extractor_version,
-                claim_types=list(candidate.claim_types),
-            )
+        kept_spans: set[tuple[int, int]] = set()
+        # A document's first extraction (the common case) has nothing to replace or keep: one query, not two.
+        if document.extractor_version or document.claims.exists():
+            document.claims.untouched_extractions().delete()
+            kept_spans = set(document.claims.values_list("start", "end"))
+        kept = [
+            candidate
             for candidate in candidates
             if candidate.score >= threshold and (candidate.start, candidate.end) not in kept_spans
         ]
-        Claim.objects.bulk_create(new_claims, batch_size=500)
+        # "Checked before?": the organisation's claims with a verdict, vectorised once for this run.
+        matcher = checked_claims_matcher(document.project, document.pk) if kept else None
+        # Claim instances are heavy; building them a batch at a time keeps a 5 MB transcript's
+        # tens of thousands of claims within a few tens of MB.
+        for offset in range(0, len(kept), _STORE_BATCH):
+            new_claims = [
+                Claim(
+                    project_id=document.project_id,
+                    document=document,
+                    text=candidate.text,
+                    start=candidate.start,
+                    end=candidate.end,
+                    speaker=candidate.speaker[:200],
+                    score=candidate.score,
+                    scorer_version=extractor_version,
+                    claim_types=list(candidate.claim_types),
+                )
+                for candidate in kept[offset : offset + _STORE_BATCH]
+            ]
+            Claim.objects.bulk_create(new_claims)
+            store_matches(new_claims, document.project, matcher)
+            created += len(new_claims)
         document.extraction_status = ExtractionStatus.DONE
         document.extraction_error = ""
         document.extractor_version = extractor_version
         document.save(update_fields=["extraction_status", "extraction_error", "extractor_version"])
-    return len(new_claims)
+    return created
 
 
 def run_extraction(document: Document) -> int:
@@ -55,7 +74,9 @@ def run_extraction(document: Document) -> int:
     Document.objects.filter(pk=document.pk).update(
         extraction_status=ExtractionStatus.RUNNING, extraction_error=""
     )
-    candidates, version = extraction.extract_candidates(document.text, document.project.scorer)
+    candidates, version = extraction.extract_candidates(
+        document.text, document.project.scorer_for(document.text)
+    )
     for candidate in candidates:
         # The one invariant every screen and export relies on.
         assert document.text[candidate.start : candidate.end] == candidate.text

@@ -78,6 +78,11 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(memberships__user=user)
 
 
+def default_scorer() -> str:
+    """New projects score with the scorer the deployment names (FACTCHECK_DEFAULT_SCORER)."""
+    return settings.FACTCHECK_DEFAULT_SCORER
+
+
 class Project(models.Model):
     class Scorer(models.TextChoices):
         LIGHT = "light", "Light (n-gram model)"
@@ -95,7 +100,7 @@ class Project(models.Model):
     annotations_per_claim = models.PositiveSmallIntegerField(default=1)
     checkworthiness_threshold = models.FloatField(default=0.5)
     match_threshold = models.FloatField(default=0.6)
-    scorer = models.CharField(max_length=20, choices=Scorer.choices, default=Scorer.LIGHT)
+    scorer = models.CharField(max_length=20, choices=Scorer.choices, default=default_scorer)
     queue_order = models.CharField(
         max_length=20, choices=QueueOrder.choices, default=QueueOrder.SCORE
     )
@@ -120,6 +125,29 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def scorer_in_use(self) -> str:
+        """The scorer that extraction will actually run: light when the transformer model is not installed."""
+        from .extraction.scoring import resolve_scorer
+
+        return resolve_scorer(self.scorer)
+
+    def scorer_for(self, text: str) -> str:
+        """The scorer to ask for on this text: light for texts too long for the transformer's time budget."""
+        if (
+            self.scorer == Project.Scorer.TRANSFORMER
+            and len(text) > settings.FACTCHECK_TRANSFORMER_MAX_CHARS
+        ):
+            return Project.Scorer.LIGHT
+        return self.scorer
+
+    def organisation_projects(self) -> models.QuerySet[Project]:
+        """Projects whose claims count as this one's own for "checked before?": those of the same
+        organisation, or only this project when it names none."""
+        if not self.organisation_name.strip():
+            return Project.objects.filter(pk=self.pk)
+        return Project.objects.filter(organisation_name__iexact=self.organisation_name.strip())
 
     def role_of(self, user) -> str | None:
         membership = self.memberships.filter(user=user).first()
@@ -199,6 +227,18 @@ class Document(models.Model):
         self.content_hash = hash_content(self.text)
         super().save(*args, **kwargs)
 
+    @property
+    def scorer_fallback_reason(self) -> str:
+        """Why light scored this document although the project asked for the transformer ("" if it did not)."""
+        if (
+            self.project.scorer != Project.Scorer.TRANSFORMER
+            or not self.extractor_version.startswith("light-")
+        ):
+            return ""
+        if self.project.scorer_for(self.text) != Project.Scorer.TRANSFORMER:
+            return "Document too long for the transformer within the time limit; scored with light"
+        return "Transformer model not installed; scored with light"
+
 
 class ClaimStatus(models.TextChoices):
     UNSTARTED = "unstarted", "Unstarted"
@@ -245,6 +285,10 @@ class ClaimQuerySet(models.QuerySet):
 
     def assigned_to(self, user) -> ClaimQuerySet:
         return self.filter(assignments__user=user)
+
+    def with_verdict(self) -> ClaimQuerySet:
+        """Claims with a final verdict: the ones "checked before?" can point to."""
+        return self.exclude(final_verdict="")
 
     def untouched_extractions(self) -> ClaimQuerySet:
         """Extracted claims nobody has worked on: safe to replace on re-extraction."""
@@ -326,6 +370,14 @@ class Claim(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
+    def checked_before(self) -> list[ClaimMatch]:
+        """Earlier claims with a verdict that this claim repeats, best match first."""
+        return list(
+            self.matches.select_related(
+                "matched_claim__project", "matched_claim__document"
+            ).order_by("-score", "id")
+        )
+
     def span_matches_document(self) -> bool:
         return self.document.text[self.start : self.end] == self.text
 
@@ -381,6 +433,30 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} on claim {self.claim_id}"
+
+
+class ClaimMatch(models.Model):
+    """ "Checked before?": an earlier claim with a verdict that says what this claim says.
+
+    Found by text similarity at extraction time (and when a claim gets its verdict) among the claims of the
+    same organisation; ``score`` is the similarity in [0, 1], at or above the project's match threshold."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="matches")
+    matched_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="matched_by")
+    score = models.FloatField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim_id", "-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "matched_claim"], name="one_match_per_pair"),
+            models.CheckConstraint(
+                condition=~Q(claim=F("matched_claim")), name="claim_does_not_match_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} matches {self.matched_claim_id} ({self.score:.2f})"
 
 
 class Stance(models.TextChoices):

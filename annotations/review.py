@@ -10,6 +10,7 @@ from .annotating import check_verdict
 from .audit import record_event, snapshot
 from .errors import InvalidInput, StaleVersion
 from .models import Annotation, Claim, ClaimStatus, Review
+from .tasks import match_checked_claim
 
 
 def agreed_verdict(annotations: list[Annotation]) -> str | None:
@@ -145,6 +146,8 @@ def review_claim(
             before=before,
             after=snapshot(claim, DECISION_FIELDS),
         )
+        if claim.final_verdict:
+            transaction.on_commit(lambda: match_checked_claim.delay(claim.pk))
     return review
 
 

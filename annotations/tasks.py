@@ -9,26 +9,33 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import OperationalError
 
 from .claims import mark_extraction_failed, run_extraction
-from .models import Document, Export
+from .matches import match_claim_with_verdict
+from .models import Claim, Document, Export
 from .sources import archive_source
 
 log = logging.getLogger(__name__)
 
+MAX_RETRIES = 3
 
-@shared_task(
-    autoretry_for=(OperationalError,),  # the database went away for a moment
-    retry_backoff=True,
-    max_retries=3,
-)
-def extract_claims(document_id: int) -> None:
-    """Pre-extract the claims of one document; the outcome is recorded on the document."""
-    document = Document.objects.select_related("project").filter(pk=document_id).first()
-    if document is None:
-        return
+
+@shared_task(bind=True, max_retries=MAX_RETRIES)
+def extract_claims(self, document_id: int) -> None:
+    """Pre-extract the claims of one document; the outcome is recorded on the document.
+
+    A database that went away for a moment (OperationalError) is retried with backoff; once the retries are
+    spent, or for any other error, the document is marked failed with the reason."""
     try:
+        document = Document.objects.select_related("project").filter(pk=document_id).first()
+        if document is None:
+            return
         run_extraction(document)
-    except OperationalError:
-        raise
+    except OperationalError as exc:
+        if self.request.retries < MAX_RETRIES:
+            raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 1)) from exc
+        log.exception("extraction of document %s failed after retries", document_id)
+        mark_extraction_failed(
+            document_id, f"The database was unavailable ({MAX_RETRIES} retries): {exc}"
+        )
     except SoftTimeLimitExceeded:
         mark_extraction_failed(document_id, "Extraction took longer than the time limit.")
     except Exception as exc:
@@ -92,3 +99,11 @@ def build_export(export_id: int) -> None:
     except Exception as exc:
         log.exception("export %s failed", export_id)
         mark_export_failed(export_id, f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=MAX_RETRIES)
+def match_checked_claim(claim_id: int) -> None:
+    """A claim got its verdict: link the organisation's open claims that repeat it."""
+    claim = Claim.objects.select_related("project").filter(pk=claim_id).first()
+    if claim is not None:
+        match_claim_with_verdict(claim)

@@ -225,6 +225,9 @@ SOURCE_FETCH_MAX_REDIRECTS = env_int("SOURCE_FETCH_MAX_REDIRECTS", 5)
 
 # Check-worthiness scorer used when a project does not choose one: "light" or "transformer".
 FACTCHECK_DEFAULT_SCORER = env_str("FACTCHECK_DEFAULT_SCORER", "light")
+# Longer documents are scored with light even in transformer projects: on two busy shared CPU cores a 5 MB
+# transcript took the transformer 221 s, so much beyond 8 MB would outrun CELERY_TASK_SOFT_TIME_LIMIT (600 s).
+FACTCHECK_TRANSFORMER_MAX_CHARS = env_int("FACTCHECK_TRANSFORMER_MAX_CHARS", 8_000_000)
 
 LOGGING = {
     "version": 1,

@@ -56,3 +56,15 @@ def test_it_rejects_other_projects(api, project, annotator):
 def test_a_stranger_gets_404(api, project, stranger):
     DocumentFactory(project=project, text="Report via newswire.")
     assert api(stranger).get(url(project), {"q": "newswire"}).status_code == 404
+
+
+def test_a_page_of_documents_takes_the_same_queries_whatever_its_size(
+    api, project, annotator, django_assert_max_num_queries
+):
+    DocumentFactory.create_batch(20, project=project)
+    client = api(annotator)
+    # token, project, membership, count, page: not one more query per document
+    with django_assert_max_num_queries(5):
+        body = client.get(url(project), {"limit": 20, "q": "edition"}).json()
+    assert len(body["results"]) == 20
+    assert all(document["text"] for document in body["results"])

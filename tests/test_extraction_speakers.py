@@ -64,3 +64,25 @@ def test_it_gives_transcript_lines_their_label() -> None:
         "LEHRER",
         "OBAMA",
     ]
+
+
+def test_a_pronoun_with_a_describing_clause_is_the_previous_paragraph_s_subject() -> None:
+    text = ALASKA.read_text(encoding="utf-8")
+    assert speaker_of(text, "he exhibited a willingness") == "Putin"
+
+
+def test_he_said_and_he_added_take_the_most_recent_named_speaker() -> None:
+    text = (
+        "“Taxes will fall,” Merkel said. Olaf Scholz spoke later.\n\n"
+        "“We will build 400,000 homes a year,” he added.\n\n"
+        "“Nothing changed,” he said."
+    )
+    assert list(speakers_by_sentence(text).values()) == ["Merkel", "", "Olaf Scholz", "Olaf Scholz"]
+
+
+def test_a_pronoun_two_paragraphs_away_from_any_name_stays_unknown() -> None:
+    text = (
+        "“Taxes will fall,” Merkel said.\n\nThe weather was fine.\n\nMarkets were calm.\n\n"
+        "“Nothing changed,” she said."
+    )
+    assert list(speakers_by_sentence(text).values())[-1] == ""

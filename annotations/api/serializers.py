@@ -5,6 +5,7 @@ from rest_framework import serializers
 from ..models import (
     Annotation,
     Claim,
+    ClaimMatch,
     Document,
     Project,
     RatingLabel,
@@ -238,6 +239,35 @@ class ReviewSerializer(serializers.ModelSerializer):
             "verdict",
             "comment",
             "annotation",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ClaimMatchSerializer(serializers.ModelSerializer):
+    """An earlier claim with a verdict that the claim repeats ("checked before?")."""
+
+    claim = serializers.IntegerField(source="matched_claim.id", read_only=True)
+    text = serializers.CharField(source="matched_claim.text", read_only=True)
+    final_verdict = serializers.CharField(source="matched_claim.final_verdict", read_only=True)
+    origin = serializers.CharField(source="matched_claim.origin", read_only=True)
+    project = serializers.SlugRelatedField(
+        source="matched_claim.project", slug_field="slug", read_only=True
+    )
+    document_title = serializers.CharField(source="matched_claim.document.title", read_only=True)
+    document_url = serializers.CharField(source="matched_claim.document.url", read_only=True)
+
+    class Meta:
+        model = ClaimMatch
+        fields = [
+            "claim",
+            "text",
+            "final_verdict",
+            "origin",
+            "project",
+            "document_title",
+            "document_url",
+            "score",
             "created_at",
         ]
         read_only_fields = fields

@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from . import assignments, datasets, desk, members, review, views
+from . import assignments, datasets, desk, matches, members, review, views
 
 app_name = "api"
 
@@ -50,6 +50,7 @@ urlpatterns = [
     path("documents/<int:pk>/", views.DocumentDetail.as_view(), name="document-detail"),
     path("claims/<int:pk>/", views.ClaimDetail.as_view(), name="claim-detail"),
     path("claims/<int:pk>/annotation/", views.MyAnnotation.as_view(), name="my-annotation"),
+    path("claims/<int:pk>/matches/", matches.ClaimMatchList.as_view(), name="claim-matches"),
     path("claims/<int:pk>/review/", views.ClaimReview.as_view(), name="claim-review"),
     path("projects/<slug:slug>/queue/next/", desk.NextClaim.as_view(), name="queue-next"),
     path("documents/<int:pk>/claims/", desk.DocumentClaimCreate.as_view(), name="document-claims"),

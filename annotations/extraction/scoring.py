@@ -16,6 +16,12 @@ import numpy as np
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from annotations.extraction.transformer import (
+    TransformerModel,
+    transformer_installed,
+    transformer_model_dir,
+)
+
 LIGHT_MODEL_PATH = Path(__file__).parent / "models" / "light.json.gz"
 
 _DIGIT = re.compile(r"\d")
@@ -84,9 +90,15 @@ def load_light_model(path: Path = LIGHT_MODEL_PATH) -> LightModel:
         return LightModel(json.load(file))
 
 
+@functools.cache
+def load_transformer_model(model_dir: Path) -> TransformerModel:
+    """The trained transformer model, read once per process."""
+    return TransformerModel(model_dir)
+
+
 def available_scorers() -> dict[str, bool]:
     """Which scorers can run in this process."""
-    return {"light": LIGHT_MODEL_PATH.exists(), "transformer": False}
+    return {"light": LIGHT_MODEL_PATH.exists(), "transformer": transformer_installed()}
 
 
 def resolve_scorer(scorer: str) -> str:
@@ -100,7 +112,8 @@ def resolve_scorer(scorer: str) -> str:
 
 def scorer_version(scorer: str = "light") -> str:
     """The version string stored with every claim the scorer scores, e.g. light-2026.11.30-1a2b3c4d."""
-    resolve_scorer(scorer)
+    if resolve_scorer(scorer) == "transformer":
+        return load_transformer_model(transformer_model_dir()).version
     return load_light_model().version
 
 
@@ -112,5 +125,6 @@ def score_sentences(
     ``speakers`` is accepted for scorers that use it; the light model does not (speaker features did not help in
     cross-validation).
     """
-    resolve_scorer(scorer)
+    if resolve_scorer(scorer) == "transformer":
+        return load_transformer_model(transformer_model_dir()).score(list(sentences))
     return load_light_model().score(list(sentences))

@@ -2,7 +2,8 @@
 
 Rules, not a model: "“…,” Trump said", "said Trump", "Trump emphasized, “…”", "according to the Kremlin, …",
 "Putin commented that …", "…, stating: «…»". A quote sentence without its own attribution takes the one of the
-nearest sentence in the same paragraph, and "he"/"she" stand for the last person named as a speaker.
+nearest sentence in the same paragraph, and "he"/"she" stand for the most recent person named as a speaker or as a
+sentence's subject in the same or the previous paragraph.
 """
 
 import re
@@ -18,7 +19,9 @@ _VERBS = (
     r"cautioned|boasted|joked|urged|countered"
 )
 _PARTICIPLES = (
-    r"stating|saying|adding|noting|declaring|insisting|telling|warning|arguing|explaining|writing"
+    r"stating|saying|adding|noting|declaring|insisting|telling|warning|arguing|explaining|writing|describing|"
+    r"calling|praising|citing|stressing|emphasi[sz]ing|claiming|predicting|promising|suggesting|"
+    r"acknowledging|asserting|boasting|vowing|remarking|commenting|characteri[sz]ing|labell?ing|dubbing"
 )
 _NAME_WORD = r"[A-Z][\w\-]*(?:\.(?=\s[A-Z]))?"
 _NAME = rf"{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}}"
@@ -26,6 +29,7 @@ _ROLE = (
     r"(?:a|an|the|one)\s(?:\w+\s)?(?:reporter|spokesman|spokeswoman|spokesperson|official|minister|source|aide|"
     r"analyst|expert|statement|report|ministry|government)"
 )
+_TITLE_WORDS = r"(?:President|Prime Minister|Chancellor|Senator|Governor|Mr\.|Mrs\.|Ms\.|Dr\.)"
 _WHO = rf"(?P<who>\b(?:he|she|He|She|[Tt]he\s{_NAME}|{_ROLE}|{_NAME})\b)"
 
 _QUOTED = re.compile(r"“[^”]*”|«[^»]*»|\"[^\"]*\"|‘[^’]*’(?!\w)")
@@ -35,7 +39,14 @@ _VERB_FIRST = re.compile(rf"Q[,.!?]?\s+(?:{_VERBS})\s+{_WHO}")
 _ACCORDING_TO = re.compile(rf"\b[Aa]ccording to {_WHO}")
 _WHO_VERB = re.compile(rf"{_WHO}\s+(?:\w+ly\s+)?(?:{_VERBS})\b(?P<rest>.{{0,6}})")
 _PARTICIPLE = re.compile(rf",\s+(?:{_PARTICIPLES})\b")
-_SUBJECT = re.compile(rf"^(?:{_NAME}|[Tt]he\s{_NAME})")
+# A sentence's subject, after an optional opening adverb ("However, he exhibited ...").
+_SUBJECT = re.compile(rf"^(?:[A-Z][a-z]+,\s+)?(?P<who>he\b|she\b|{_NAME}|[Tt]he\s{_NAME})")
+_FULL_NAME = re.compile(r"\b([A-Z][a-z]+)\s([A-Z][a-z]+)\b")
+# A named person doing something at the start of a sentence ("Putin has reiterated ..."): the person a later
+# "he"/"she" most likely stands for.
+_PERSON_SUBJECT = re.compile(
+    rf"^(?:[A-Z][a-z]+,\s+)?(?:{_TITLE_WORDS}\s)?(?P<who>{_NAME})(?:,[^,]{{1,60}},)?\s+(?:\w+ly\s+)?[a-z]+\b"
+)
 
 # Words that start a sentence in capitals without being anyone's name.
 _NOT_NAMES = frozenset(
@@ -58,8 +69,17 @@ def attribute_speakers(text: str, sentences: Sequence[Sentence]) -> list[str]:
     if _is_transcript(text):
         return _transcript_speakers(text, sentences)
     speakers = [""] * len(sentences)
-    last_named = ""
-    for paragraph in _paragraphs(text, sentences):
+    # The most recent named person (a speaker, or a sentence's subject) and the paragraph it was seen in:
+    # "he"/"she" stand for that person when it is in the same or the previous paragraph.
+    last_person, last_paragraph = "", -2
+    # A one-word subject counts as a person when the text also names them in full ("Vladimir Putin") or they
+    # were quoted; "Markets were calm" is not a person.
+    people = {
+        match.group(2)
+        for match in _FULL_NAME.finditer(text[:200_000])
+        if match.group(1) not in _NOT_NAMES
+    }
+    for number, paragraph in enumerate(_paragraphs(text, sentences)):
         found: dict[int, str] = {}
         quoted: set[int] = set()
         in_quote = False
@@ -71,12 +91,18 @@ def attribute_speakers(text: str, sentences: Sequence[Sentence]) -> list[str]:
             who = _find_attribution(
                 sentence, in_quote_at_start=index in quoted and not _QUOTE_MARK.search(sentence)
             )
-            if not who:
-                continue
             if who.lower() in _PRONOUNS:
-                who = last_named
+                who = last_person if number - last_paragraph <= 1 else ""
+                if who:  # "... he added." keeps the same person in view for the next paragraph
+                    last_paragraph = number
+            elif who:
+                last_person, last_paragraph = who, number
+                people.add(who.split()[-1])
             else:
-                last_named = who
+                subject = _PERSON_SUBJECT.match(_QUOTED.sub("Q", sentence))
+                name = _clean_name(subject.group("who")) if subject else ""
+                if name and name.split()[-1] in people and _is_speaker(subject.group("who")):
+                    last_person, last_paragraph = name, number
             if who:
                 found[index] = who
         for index in paragraph:
@@ -105,8 +131,8 @@ def _find_attribution(sentence: str, in_quote_at_start: bool) -> str:
             return _clean_name(match.group("who"))
     if has_quote and _PARTICIPLE.search(outside):
         subject = _SUBJECT.match(outside)
-        if subject and _is_speaker(subject.group()):
-            return _clean_name(subject.group())
+        if subject and _is_speaker(subject.group("who")):
+            return _clean_name(subject.group("who"))
     return ""
 
 

@@ -95,6 +95,22 @@ def debate_of(sentence: LabelledSentence) -> str:
     return CLEF_TO_CLAIMBUSTER_DEBATE.get(sentence.group, sentence.group)
 
 
+def debate_folds(data: TrainingData, folds: int = 5) -> dict[str, int]:
+    """Each debate's fold: debates sorted by name, dealt out in turn."""
+    debates = sorted({debate_of(s) for s in data.claimbuster + data.clef})
+    return {debate: index % folds for index, debate in enumerate(debates)}
+
+
+def held_aside_split(
+    data: TrainingData, folds: int = 5
+) -> tuple[list[LabelledSentence], list[LabelledSentence]]:
+    """ClaimBuster sentences outside and inside the first cross-validation fold's debates."""
+    fold_of = debate_folds(data, folds)
+    train = [s for s in data.claimbuster if fold_of[debate_of(s)] != 0]
+    held_out = [s for s in data.claimbuster if fold_of[debate_of(s)] == 0]
+    return train, held_out
+
+
 def cross_validate(
     data: TrainingData,
     folds: int = 5,
@@ -107,8 +123,7 @@ def cross_validate(
     """
     from annotations.extraction.scoring import LightModel
 
-    debates = sorted({debate_of(s) for s in data.claimbuster + data.clef})
-    fold_of = {debate: index % folds for index, debate in enumerate(debates)}
+    fold_of = debate_folds(data, folds)
     claimbuster_scores = [0.0] * len(data.claimbuster)
     clef_scores = [0.0] * len(data.clef)
     fold_f1 = []

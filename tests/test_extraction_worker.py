@@ -1,0 +1,250 @@
+"""The extraction task: failures recorded with their reason, transient errors retried, people's work kept
+through re-extraction, the scorer fallback said on the pages, and a run through a real worker process."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import OperationalError, connection
+
+from annotations import claims as claims_module
+from annotations.claims import update_claim
+from annotations.extraction import scoring
+from annotations.models import Claim, ClaimStatus, Document, Project
+from annotations.tasks import extract_claims
+
+from .factories import DocumentFactory
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXT = (
+    "Unemployment rose to 10 percent under his administration. Thank you very much, Jim. "
+    "We built 500 new factories last year. Taxes on the middle class went up by 2,000 dollars. "
+    "Crime fell by 20 percent in the city since 2015. The deficit tripled to 1.4 trillion dollars."
+)
+
+
+@pytest.fixture
+def document(project):
+    return DocumentFactory(project=project, text=TEXT, extraction_status="queued")
+
+
+def fail_with(monkeypatch, *errors):
+    """Make extraction raise the given errors in turn, then work normally."""
+    real = claims_module.extraction.extract_candidates
+    remaining = list(errors)
+
+    def flaky(*args, **kwargs):
+        if remaining:
+            raise remaining.pop(0)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(claims_module.extraction, "extract_candidates", flaky)
+
+
+@pytest.mark.django_db
+def test_it_records_a_failure_with_its_reason(document, monkeypatch):
+    fail_with(monkeypatch, ValueError("the text could not be split"))
+    extract_claims.apply(args=(document.pk,))
+    document.refresh_from_db()
+    assert document.extraction_status == "failed"
+    assert document.extraction_error == "ValueError: the text could not be split"
+
+
+@pytest.mark.django_db
+def test_it_records_the_time_limit(document, monkeypatch):
+    fail_with(monkeypatch, SoftTimeLimitExceeded())
+    extract_claims.apply(args=(document.pk,))
+    document.refresh_from_db()
+    assert (document.extraction_status, document.extraction_error) == (
+        "failed",
+        "Extraction took longer than the time limit.",
+    )
+
+
+@pytest.mark.django_db
+def test_it_retries_a_database_that_went_away(document, monkeypatch):
+    fail_with(monkeypatch, OperationalError("server closed the connection"))
+    extract_claims.apply(args=(document.pk,))
+    document.refresh_from_db()
+    assert document.extraction_status == "done"
+    assert document.claims.exists()
+
+
+@pytest.mark.django_db
+def test_it_gives_up_after_the_retries_and_says_why(document, monkeypatch):
+    fail_with(monkeypatch, *[OperationalError("server closed the connection")] * 4)
+    extract_claims.apply(args=(document.pk,))
+    document.refresh_from_db()
+    assert document.extraction_status == "failed"
+    assert "database was unavailable" in document.extraction_error
+
+
+@pytest.mark.django_db
+def test_re_extraction_with_a_new_model_keeps_every_claim_a_person_touched(
+    api, project, document, annotator, editor, monkeypatch
+):
+    extract_claims.apply(args=(document.pk,))
+    first = list(document.claims.order_by("start"))
+    assert len(first) >= 5
+    annotated, edited, reviewed = first[0], first[1], first[2]
+    response = api(annotator).put(
+        f"/api/claims/{annotated.pk}/annotation/",
+        {"stance": "refuted", "verdict": "false", "version": 0},
+        format="json",
+    )
+    assert response.status_code == 200
+    update_claim(edited, editor, {"speaker": "Moderator"}, edited.version)
+    Claim.objects.filter(pk=reviewed.pk).update(status=ClaimStatus.APPROVED, final_verdict="true")
+    manual = Claim.objects.create(
+        project=project,
+        document=document,
+        text="Thank you very much, Jim.",
+        start=TEXT.index("Thank you"),
+        end=TEXT.index("Thank you") + len("Thank you very much, Jim."),
+        origin=Claim.Origin.MANUAL,
+    )
+    untouched = {c.pk for c in first[3:]}
+
+    # A retrained model: the version extract_candidates stamps on what it scores changes.
+    monkeypatch.setattr(
+        claims_module.extraction,
+        "scorer_version",
+        lambda scorer="light": "light-2099.01.01-newmodel",
+    )
+    extract_claims.apply(args=(document.pk,))
+
+    document.refresh_from_db()
+    assert document.extractor_version == "light-2099.01.01-newmodel"
+    kept = {c.pk: c for c in document.claims.all()}
+    for claim in (annotated, edited, reviewed, manual):
+        assert claim.pk in kept
+    assert kept[edited.pk].speaker == "Moderator"
+    assert kept[reviewed.pk].final_verdict == "true"
+    assert kept[annotated.pk].scorer_version == first[0].scorer_version
+    assert not untouched & set(kept)
+    new = [c for c in kept.values() if c.scorer_version == "light-2099.01.01-newmodel"]
+    assert new, "the untouched claims are re-extracted with the new model"
+    spans = [(c.start, c.end) for c in kept.values()]
+    assert len(spans) == len(set(spans)), "no claim is stored twice"
+
+
+@pytest.mark.django_db
+def test_the_pages_say_when_the_transformer_is_missing(
+    client, project, annotator, document, monkeypatch
+):
+    monkeypatch.setattr(scoring, "transformer_installed", lambda *a: False)
+    Project.objects.filter(pk=project.pk).update(scorer="transformer")
+    extract_claims.apply(args=(document.pk,))
+    client.force_login(annotator)
+    document.refresh_from_db()
+    assert document.extractor_version.startswith("light-")
+    page = client.get(f"/documents/{document.pk}/").content.decode()
+    assert "Transformer model not installed; scored with light" in page
+    page = client.get(f"/projects/{project.slug}/").content.decode()
+    assert "Transformer model not installed" in page
+
+
+@pytest.mark.django_db
+def test_the_pages_say_nothing_when_light_was_asked_for(client, project, annotator, document):
+    extract_claims.apply(args=(document.pk,))
+    client.force_login(annotator)
+    assert "not installed" not in client.get(f"/documents/{document.pk}/").content.decode()
+    assert "not installed" not in client.get(f"/projects/{project.slug}/").content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_extracts_and_links_checked_claims(api, project, annotator):
+    """Ingest through the API; a separate Celery worker process (solo pool) does the work."""
+    from django.conf import settings
+
+    from factcheck.celery import app
+
+    earlier_doc = DocumentFactory(
+        project=project, text="Old. Taxes on the middle class went up by 2,000 dollars."
+    )
+    Claim.objects.create(
+        project=project,
+        document=earlier_doc,
+        text="Taxes on the middle class went up by 2,000 dollars.",
+        start=5,
+        end=len(earlier_doc.text),
+        status=ClaimStatus.APPROVED,
+        final_verdict="false",
+    )
+    db = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{connection.settings_dict['NAME']}",
+        "SECRET_KEY": settings.SECRET_KEY,
+    }
+    app.connection().default_channel.client.flushdb()
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "factcheck",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        response = api(annotator).post(
+            f"/api/projects/{project.slug}/documents/",
+            {"title": "Live", "text": TEXT},
+            format="json",
+        )
+        assert response.status_code == 201, response.json()
+        document = Document.objects.get(pk=response.json()["id"])
+        deadline = time.monotonic() + 60
+        while document.extraction_status in ("queued", "running") and time.monotonic() < deadline:
+            time.sleep(0.2)
+            document.refresh_from_db()
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert document.extraction_status == "done", document.extraction_error
+    taxes = document.claims.get(text__startswith="Taxes")
+    assert taxes.matches.get().matched_claim.final_verdict == "false"
+    assert all(TEXT[c.start : c.end] == c.text for c in document.claims.all())
+
+
+@pytest.mark.django_db
+def test_a_document_too_long_for_the_transformer_is_scored_with_light_and_says_so(
+    client, project, annotator, document, settings
+):
+    settings.FACTCHECK_TRANSFORMER_MAX_CHARS = 10
+    Project.objects.filter(pk=project.pk).update(scorer="transformer")
+    extract_claims.apply(args=(document.pk,))
+    document.refresh_from_db()
+    assert document.extraction_status == "done"
+    assert document.extractor_version.startswith("light-")
+    client.force_login(annotator)
+    page = client.get(f"/documents/{document.pk}/").content.decode()
+    assert "Document too long for the transformer within the time limit" in page
+
+
+@pytest.mark.django_db
+def test_new_projects_take_the_deployment_s_default_scorer(settings) -> None:
+    from annotations.models import RatingScale
+
+    settings.FACTCHECK_DEFAULT_SCORER = "transformer"
+    project = Project.objects.create(
+        slug="default-scorer", name="D", rating_scale=RatingScale.objects.get(key="six-point")
+    )
+    assert project.scorer == "transformer"
