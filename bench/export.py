@@ -11,7 +11,7 @@ script with --child), so the peak RSS printed is that export's own, Django inclu
 
 "CPU s" is the exporting process's own CPU time (user + system; the database server's is
 not in it): on a machine shared with other work, claims per CPU second shows what one free
-core would do. Targets (issue 6): JSONL >= 25,000 claims/s, CSV >= 50,000 rows/s, peak RSS < 200 MB and
+core would do. Targets: JSONL >= 25,000 claims/s, CSV >= 50,000 rows/s, peak RSS < 200 MB and
 flat as the project grows.
 """
 
