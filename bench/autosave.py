@@ -1,7 +1,7 @@
 """Autosave under load: concurrent annotators saving drafts through the API, against
 gunicorn and the configured database (meant for PostgreSQL).
 
-    SECRET_KEY=x DATABASE_URL=postgres://postgres@127.0.0.1:5432/wb_desk \\
+    SECRET_KEY=x DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \\
         python bench/autosave.py [--annotators 8] [--saves 100] [--workers 2] [--threads 4]
 
 It migrates the database, creates a throw-away project with one claim per annotator (and

@@ -1,7 +1,7 @@
 """Export benchmark: seed a project with PostgreSQL COPY, export it in every format, and
 print seconds, rows/s and the exporting process's peak memory.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/DB SECRET_KEY=x \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench SECRET_KEY=x \\
         python bench/export.py --claims 100000 --annotations 200000 --sources 300000
 
 The issue's full size is --claims 1000000 --annotations 2000000 --sources 3000000. The

@@ -5,7 +5,7 @@ children), ingests the BBC development articles with the same function the uploa
 extraction task per document on commit), waits until every document is done or failed, and prints articles/s,
 sentences/s, claims stored/s and the worker's peak resident memory (VmHWM of the worker process).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wb_extraction2 REDIS_URL=redis://127.0.0.1:6379/6 \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench REDIS_URL=redis://127.0.0.1:6379/1 \\
         .venv/bin/python bench/extraction.py [--limit N] [--scorer light|transformer ...]
 
 Targets: light >= 50 articles/s and < 300 MB; transformer >= 5 articles/s and < 600 MB.
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT.parent / "shared" / "datasets" / "bbc_news" / "articles_dev.jsonl"
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wb_extraction2")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/6")
 # A throwaway key for the benchmark process and its worker; nothing is signed that outlives the run.
 os.environ.setdefault("SECRET_KEY", "benchmark-only")

@@ -2,8 +2,8 @@
 then time the review queue, the dashboard and agreement (server time, through Django's
 test client, so middleware, views and templates are included) and count their queries.
 
-    SECRET_KEY=x DATABASE_URL=postgres://postgres@127.0.0.1:5432/wb_review \\
-        /work/main/.venv/bin/python bench/review.py [--claims 100000] [--reseed]
+    SECRET_KEY=x DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \\
+        .venv/bin/python bench/review.py [--claims 100000] [--reseed]
 
 The seeded project (slug "bench-review") is kept between runs; --reseed replaces it."""
 
