@@ -365,6 +365,11 @@ class Claim(models.Model):
                 fields=["project", "status", "-disagreement", "updated_at", "id"],
                 name="claim_review_queue",
             ),
+            # "Checked before?": every extraction reads the organisation's claims that have a
+            # verdict, a small part of all claims.
+            models.Index(
+                fields=["project"], condition=~Q(final_verdict=""), name="claim_with_verdict"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,6 +3,8 @@ the test runner empties the database), the way Django creates its content types.
 
 from __future__ import annotations
 
+from django.apps import apps as global_apps
+
 # key, label, description, colour, ordinal, FEVER label
 PRESETS = {
     "six-point": (
@@ -84,16 +86,22 @@ PRESETS = {
 }
 
 
-def create_preset_scales(**kwargs) -> None:
-    """Create the preset scales and labels that are missing; never changes existing ones."""
-    from .models import RatingLabel, RatingScale
+def create_preset_scales(apps=global_apps, using: str = "default", **kwargs) -> None:
+    """Create the preset scales and labels that are missing; never changes existing ones.
+
+    Runs as a post_migrate handler, with the models as the migrations left them."""
+    try:
+        RatingScale = apps.get_model("annotations", "RatingScale")
+        RatingLabel = apps.get_model("annotations", "RatingLabel")
+    except LookupError:
+        return  # migrated back to before rating scales existed
 
     for key, (name, labels) in PRESETS.items():
-        scale, _ = RatingScale.objects.get_or_create(
+        scale, _ = RatingScale.objects.using(using).get_or_create(
             key=key, defaults={"name": name, "free_text": not labels}
         )
         for position, (label_key, label, description, colour, ordinal, fever) in enumerate(labels):
-            RatingLabel.objects.get_or_create(
+            RatingLabel.objects.using(using).get_or_create(
                 scale=scale,
                 key=label_key,
                 defaults={

@@ -72,7 +72,9 @@ def setup(n: int):
     return tag, project, claims, tokens
 
 
-def annotator(base: str, token: str, claim_id: int, saves: int, out: list, errors: list) -> None:
+def annotator(
+    base: str, token: str, claim_id: int, saves: int, out: list, errors: list, pause: float = 0.0
+) -> None:
     session = requests.Session()
     session.headers["Authorization"] = f"Token {token}"
     version = 0
@@ -93,6 +95,9 @@ def annotator(base: str, token: str, claim_id: int, saves: int, out: list, error
             errors.append(f"HTTP {response.status_code}: {response.text[:200]}")
             continue
         version = response.json()["version"]
+        if pause:
+            # The desk saves at most once per debounce interval while someone types.
+            time.sleep(pause)
 
 
 def main() -> None:
@@ -101,6 +106,13 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=100)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="seconds each annotator waits between saves (the desk debounces at 0.7 s); "
+        "0 saves back to back, a stress test",
+    )
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -138,7 +150,7 @@ def main() -> None:
         threads = [
             threading.Thread(
                 target=annotator,
-                args=(base, token, claim.pk, args.saves, latencies, errors),
+                args=(base, token, claim.pk, args.saves, latencies, errors, args.pause),
             )
             for token, claim in zip(tokens, claims, strict=True)
         ]
@@ -162,7 +174,7 @@ def main() -> None:
     print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
     print(
         f"{args.annotators} annotators x {args.saves} draft saves, gunicorn "
-        f"{args.workers} workers x {args.threads} threads"
+        f"{args.workers} workers x {args.threads} threads, {args.pause} s between saves"
     )
     print(
         f"requests {len(latencies)}, errors {len(errors)}, {len(latencies) / elapsed:.0f} saves/s"
