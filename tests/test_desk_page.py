@@ -128,3 +128,28 @@ def test_queue_page_says_when_the_queue_is_empty(client, project, annotator):
 def test_queue_page_stranger_gets_404(client, project, stranger):
     client.force_login(stranger)
     assert client.post(f"/projects/{project.slug}/next/").status_code == 404
+
+
+def test_the_desk_shows_what_was_checked_before(client, project, annotator):
+    from annotations.models import ClaimMatch
+
+    earlier = ClaimFactory(
+        document=DocumentFactory(project=project, url="https://desk.example.org/a")
+    )
+    earlier.status, earlier.final_verdict = "approved", "mostly_false"
+    earlier.save()
+    claim = ClaimFactory(document=DocumentFactory(project=project))
+    ClaimMatch.objects.create(claim=claim, matched_claim=earlier, score=0.83)
+    client.force_login(annotator)
+    response = client.get(f"/documents/{claim.document_id}/?claim={claim.pk}")
+    [data] = [c for c in desk_data(response)["claims"] if c["id"] == claim.pk]
+    assert data["matches"] == [
+        {
+            "text": earlier.text,
+            "verdict": "Mostly false",
+            "score": 0.83,
+            "where": project.name,
+            "url": "https://desk.example.org/a",
+        }
+    ]
+    assert 'id="claim-matches"' in response.content.decode()

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -17,7 +18,7 @@ from .. import access, queue
 from ..api.serializers import AnnotationSerializer
 from ..guidelines import current_guideline_version, render_guidelines
 from ..highlight import segment_text
-from ..models import Annotation, Claim, Document, Source, Stance
+from ..models import Annotation, Claim, ClaimMatch, Document, Source, Stance
 
 # The stance shortcuts, shown beside each choice and in the cheat-sheet.
 STANCE_KEYS = {
@@ -32,7 +33,10 @@ STANCE_KEYS = {
 @require_GET
 def document_desk(request: HttpRequest, pk: int) -> TemplateResponse:
     document, membership = access.get_document_for_user(request.user, pk)
-    claims = list(document.claims.all())
+    matches = ClaimMatch.objects.select_related(
+        "matched_claim__project__rating_scale", "matched_claim__document"
+    ).order_by("-score", "id")
+    claims = list(document.claims.prefetch_related(Prefetch("matches", queryset=matches)))
     current = request.GET.get("claim", "")
     current_id = int(current) if current.isdigit() else None
     if current_id not in {claim.pk for claim in claims}:
@@ -99,6 +103,23 @@ def claim_data(claim: Claim) -> dict[str, Any]:
         "speaker": claim.speaker,
         "version": claim.version,
         "rejection_reason": claim.rejection_reason,
+        # "Checked before?": earlier claims of the organisation with a verdict that this one
+        # repeats. Their verdicts are final ones, not other annotators' work in progress.
+        "matches": [match_data(match) for match in claim.matches.all()],
+    }
+
+
+def match_data(match: ClaimMatch) -> dict[str, Any]:
+    earlier = match.matched_claim
+    label = earlier.project.rating_scale.label_for(earlier.final_verdict)
+    return {
+        "text": earlier.text,
+        "verdict": label.label if label else earlier.final_verdict,
+        "score": round(match.score, 2),
+        "where": "imported fact-check"
+        if earlier.origin == Claim.Origin.IMPORTED
+        else earlier.project.name,
+        "url": earlier.review_url or earlier.document.url,
     }
 
 

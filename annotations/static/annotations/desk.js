@@ -250,6 +250,7 @@ function showClaim(id, { focus = true } = {}) {
   if (claim.speaker) meta.push(`speaker: ${claim.speaker}`);
   if (claim.rejection_reason) meta.push(`rejected: ${claim.rejection_reason}`);
   $("claim-meta").textContent = meta.join(" · ");
+  renderMatches(claim.matches);
   $("claim-picker").value = String(id);
   $("form-error").textContent = "";
   document.querySelectorAll("mark.claim.current").forEach((m) => m.classList.remove("current"));
@@ -265,6 +266,26 @@ function showClaim(id, { focus = true } = {}) {
   showAnnotationState();
   pollFetches();
   if (focus) $("panel-h").focus({ preventScroll: true });
+}
+
+function renderMatches(matches) {
+  const list = $("matches-list");
+  list.replaceChildren();
+  for (const match of matches) {
+    const item = document.createElement("li");
+    const text = document.createElement(match.url ? "a" : "span");
+    text.textContent = match.text;
+    if (match.url) {
+      text.href = match.url;
+      text.rel = "noopener noreferrer";
+    }
+    const meta = document.createElement("div");
+    meta.className = "meta";
+    meta.textContent = `Verdict: ${match.verdict} · similarity ${match.score.toFixed(2)} · ${match.where}`;
+    item.append(text, meta);
+    list.append(item);
+  }
+  $("claim-matches").hidden = matches.length === 0;
 }
 
 function showAnnotationState() {
