@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from annotations.models import Role
 
+from .celery_worker import worker  # noqa: F401 (the real Celery worker fixture)
 from .factories import MembershipFactory, ProjectFactory, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django's guard against

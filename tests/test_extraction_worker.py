@@ -1,22 +1,19 @@
 """The extraction task: failures recorded with their reason, transient errors retried, people's work kept
 through re-extraction, the scorer fallback said on the pages, and a run through a real worker process."""
 
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import OperationalError, connection
+from django.db import OperationalError
 
 from annotations import claims as claims_module
 from annotations.claims import update_claim
 from annotations.extraction import scoring
-from annotations.models import Claim, ClaimStatus, Document, Project
+from annotations.models import Claim, ClaimStatus, Project
 from annotations.tasks import extract_claims
 
+from .celery_worker import wait_for_extraction
 from .factories import DocumentFactory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,14 +154,11 @@ def test_the_pages_say_nothing_when_light_was_asked_for(client, project, annotat
 
 
 @pytest.mark.postgres
+@pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_extracts_and_links_checked_claims(api, project, annotator):
-    """Ingest through the API; a separate Celery worker process (solo pool) does the work."""
-    from django.conf import settings
-
-    from factcheck.celery import app
-
+def test_a_real_worker_extracts_and_links_checked_claims(worker, api, project, annotator):
+    """Ingest through the API; a separate Celery worker process does the work."""
     earlier_doc = DocumentFactory(
         project=project, text="Old. Taxes on the middle class went up by 2,000 dollars."
     )
@@ -177,47 +171,11 @@ def test_a_real_worker_extracts_and_links_checked_claims(api, project, annotator
         status=ClaimStatus.APPROVED,
         final_verdict="false",
     )
-    db = settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{connection.settings_dict['NAME']}",
-        "SECRET_KEY": settings.SECRET_KEY,
-    }
-    app.connection().default_channel.client.flushdb()
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "factcheck",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
+    response = api(annotator).post(
+        f"/api/projects/{project.slug}/documents/", {"title": "Live", "text": TEXT}, format="json"
     )
-    try:
-        response = api(annotator).post(
-            f"/api/projects/{project.slug}/documents/",
-            {"title": "Live", "text": TEXT},
-            format="json",
-        )
-        assert response.status_code == 201, response.json()
-        document = Document.objects.get(pk=response.json()["id"])
-        deadline = time.monotonic() + 60
-        while document.extraction_status in ("queued", "running") and time.monotonic() < deadline:
-            time.sleep(0.2)
-            document.refresh_from_db()
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+    assert response.status_code == 201, response.json()
+    document = wait_for_extraction(response.json()["id"], worker)
     assert document.extraction_status == "done", document.extraction_error
     taxes = document.claims.get(text__startswith="Taxes")
     assert taxes.matches.get().matched_claim.final_verdict == "false"
