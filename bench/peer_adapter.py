@@ -54,6 +54,12 @@ class WorkbenchAdapter(Adapter):
     password = "bench-pass-123"
     long_timeout = 3600.0
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.services:
+            # A separate row in `peerbench report`: another configuration, not another run.
+            self.name = "factcheck-workbench-pg-redis"
+
     # ---- configuration ---------------------------------------------------------------
     @property
     def services(self) -> bool:
