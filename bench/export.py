@@ -150,7 +150,7 @@ def seed(slug: str, n_claims: int, n_annotations: int, n_sources: int) -> None:
                         f"{offset}\t{offset + len(text)}\tSpeaker {i % 500}\t{(i % 100) / 100}\t"
                         f'light-1\t["numerical"]\textracted\t{"approved" if approved else "in_review"}\t'
                         f"{verdict}\t{'Checked against the budget.' if approved else ''}\t\t1\t"
-                        f"{NOW}\t{NOW}\t\\N\t\t\\N\t{{}}"
+                        f"{NOW}\t{NOW}\t\\N\t\t\\N\t{{}}\tf\tf"
                     )
                     offset += len(text) + 1
 
@@ -159,7 +159,8 @@ def seed(slug: str, n_claims: int, n_annotations: int, n_sources: int) -> None:
                 "annotations_claim",
                 'id, project_id, document_id, text, start, "end", speaker, score, scorer_version, '
                 "claim_types, origin, status, final_verdict, final_rationale, rejection_reason, "
-                "version, created_at, updated_at, claim_date, review_url, review_date, metadata",
+                "version, created_at, updated_at, claim_date, review_url, review_date, metadata, locked, "
+                "disagreement",
                 claims(),
             )
             # Annotations: spread over the claims; sources: spread over the annotations.
@@ -194,7 +195,7 @@ def seed(slug: str, n_claims: int, n_annotations: int, n_sources: int) -> None:
                             f"{src0 + s}\t{ann0 + a}\t{p}\thttps://evidence.example.org/{s}\t"
                             f"Budget report {s}\tStatistics office\tThe wall cost {s % 997} million.\t"
                             f"{'refutes' if s % 2 else 'supports'}\tHow much did the wall cost?\t"
-                            f"{s % 997} million.\t\\N\t\t{'ab' * 32}\t{NOW}"
+                            f"{s % 997} million.\t\\N\t\t{'ab' * 32}\t{NOW}\tdone\t"
                         )
                         s += 1
 
@@ -202,7 +203,8 @@ def seed(slug: str, n_claims: int, n_annotations: int, n_sources: int) -> None:
                 cursor,
                 "annotations_source",
                 "id, annotation_id, position, url, title, publisher, quote, stance, question, "
-                "answer, published_at, snapshot_text, snapshot_sha256, fetched_at",
+                "answer, published_at, snapshot_text, snapshot_sha256, fetched_at, fetch_status, "
+                "fetch_error",
                 sources(),
             )
 

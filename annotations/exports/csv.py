@@ -100,7 +100,7 @@ def write_csv(
                 row["review_url"],
                 iso(row["review_date"]) or "",
                 ";".join(a["annotator__username"] for a in annotations),
-                sum(a["n_sources"] for a in annotations),
+                row["n_sources"],
             ]
         )
         if progress is not None:

@@ -111,6 +111,19 @@ def held_aside_split(
     return train, held_out
 
 
+def validation_split(
+    sentences: Sequence[LabelledSentence], every: int = 7
+) -> tuple[list[LabelledSentence], list[LabelledSentence]]:
+    """Sentences outside and inside every `every`-th debate (by name): the validation debates on which the
+    transformer's epoch and decision threshold are chosen, so held-aside debates stay unseen."""
+    debates = sorted({debate_of(s) for s in sentences})
+    chosen = set(debates[every // 2 :: every])
+    return (
+        [s for s in sentences if debate_of(s) not in chosen],
+        [s for s in sentences if debate_of(s) in chosen],
+    )
+
+
 def cross_validate(
     data: TrainingData,
     folds: int = 5,

