@@ -82,7 +82,7 @@ def write_csv(
                 document["id"],
                 document["title"],
                 document["url"],
-                iso(document["published_at"]) or "",
+                document["published_at"] or "",
                 iso(row["claim_date"]) or "",
                 row["text"],
                 row["start"],
@@ -132,7 +132,7 @@ def write_annotations_csv(
                     annotation["rationale"],
                     {True: "true", False: "false", None: ""}[annotation["checkworthy"]],
                     annotation["guideline_version"],
-                    iso(annotation["submitted_at"]) or "",
+                    annotation["submitted_at"] or "",
                     " ".join(s["url"] for s in sources),
                     " ".join(s["stance"] for s in sources),
                     json.dumps(

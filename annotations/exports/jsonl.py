@@ -2,7 +2,9 @@
 
 Each line is one record with a `type`. A `document` record (with the full text) comes
 right before the first claim of that document; each `claim` record carries everything
-the workbench knows about the claim. See docs/formats.md."""
+the workbench knows about the claim. See docs/formats.md.
+
+Timestamps arrive as ISO 8601 text already (rows.IsoDateTime); dates go through `iso`."""
 
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ def document_record(document: Row) -> dict[str, Any]:
         "url": document["url"],
         "publisher": document["publisher"],
         "byline": document["byline"],
-        "published_at": iso(document["published_at"]),
+        "published_at": document["published_at"],
         "language": document["language"],
         "content_hash": document["content_hash"],
         "text": document["text"],
@@ -44,7 +46,7 @@ def claim_record(row: Row, labels: dict[str, RatingLabel]) -> dict[str, Any]:
             "title": document["title"],
             "url": document["url"],
             "publisher": document["publisher"],
-            "published_at": iso(document["published_at"]),
+            "published_at": document["published_at"],
             "language": document["language"],
         },
         "text": row["text"],
@@ -78,7 +80,7 @@ def claim_record(row: Row, labels: dict[str, RatingLabel]) -> dict[str, Any]:
                 "checkworthy": annotation["checkworthy"],
                 "state": annotation["state"],
                 "guideline_version": annotation["guideline_version"],
-                "submitted_at": iso(annotation["submitted_at"]),
+                "submitted_at": annotation["submitted_at"],
                 "sources": [
                     {
                         "url": source["url"],
@@ -88,9 +90,9 @@ def claim_record(row: Row, labels: dict[str, RatingLabel]) -> dict[str, Any]:
                         "stance": source["stance"],
                         "question": source["question"],
                         "answer": source["answer"],
-                        "published_at": iso(source["published_at"]),
+                        "published_at": source["published_at"],
                         "snapshot_sha256": source["snapshot_sha256"],
-                        "fetched_at": iso(source["fetched_at"]),
+                        "fetched_at": source["fetched_at"],
                     }
                     for source in annotation["sources"]
                 ],
@@ -104,7 +106,7 @@ def claim_record(row: Row, labels: dict[str, RatingLabel]) -> dict[str, Any]:
                 "verdict": review["verdict"],
                 "comment": review["comment"],
                 "annotation_by": review["annotation__annotator__username"],
-                "created_at": iso(review["created_at"]),
+                "created_at": review["created_at"],
             }
             for review in row["reviews"]
         ],

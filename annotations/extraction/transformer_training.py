@@ -140,7 +140,9 @@ def train_transformer(
             gold = [s.label == 1 for s in validation]
             epoch_threshold, f1 = best_threshold(gold, validation_scores())
             history.append({"epoch": epoch + 1, "threshold": epoch_threshold, "f1": round(f1, 4)})
-            progress(f"epoch {epoch + 1}: validation CFS F1 {f1:.4f} at threshold {epoch_threshold}")
+            progress(
+                f"epoch {epoch + 1}: validation CFS F1 {f1:.4f} at threshold {epoch_threshold}"
+            )
             if f1 > best_f1:
                 threshold, best_f1, best_epoch = epoch_threshold, f1, epoch + 1
                 best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
