@@ -140,3 +140,66 @@ def test_the_transformer_path_trains_exports_and_scores_without_torch(tmp_path) 
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("transformer-")
+
+
+@pytest.mark.skipif(
+    transformer_extra_missing() is not None, reason=str(transformer_extra_missing())
+)
+def test_the_validation_threshold_is_what_scores_half(tmp_path) -> None:
+    run("train_extractor", "--scorer", "transformer", "--tiny", "--output", str(tmp_path))
+    from annotations.extraction.transformer import TransformerModel
+
+    meta = json.loads((tmp_path / "meta.json").read_text())
+    assert meta["training"]["validation_sentences"] > 0
+    assert meta["training"]["kept_epoch"] == 1
+    threshold = meta["threshold"]
+    assert 0.05 <= threshold <= 0.95
+    model = TransformerModel(tmp_path)
+    shifted = model.score(["Taxes rose by 10 percent last year.", "Thank you."])
+    model.logit_shift = 0.0  # the network's own probabilities
+    raw = model.score(["Taxes rose by 10 percent last year.", "Thank you."])
+    for served, own in zip(shifted, raw, strict=True):
+        assert (served >= 0.5) == (own >= threshold)
+
+
+def test_batches_group_similar_lengths_and_cover_every_sentence() -> None:
+    import random
+
+    from annotations.extraction.transformer_training import length_grouped_batches
+
+    lengths = [random.Random(n).randint(5, 90) for n in range(1000)]
+    batches = length_grouped_batches(lengths, 32, random.Random(1))
+    assert sorted(i for batch in batches for i in batch) == list(range(1000))
+    # Within a batch the lengths are close: far less padding than random batches.
+    spread = sum(max(lengths[i] for i in b) - min(lengths[i] for i in b) for b in batches)
+    assert spread / len(batches) < 10
+
+
+def test_cross_validation_never_scores_a_debate_with_its_own_model() -> None:
+    from annotations.extraction.evaluation import LabelledSentence
+    from annotations.extraction.training import TrainingData, cross_validate, debate_of
+
+    sentences = [
+        LabelledSentence(f"{debate} sentence {n}", 1 if n % 2 else -1, debate, n)
+        for debate in ("1960-09-26", "1976-10-22", "1980-09-21", "1992-10-15", "2016-09-26")
+        for n in range(4)
+    ]
+    # The CLEF file of a debate that is also in ClaimBuster falls in that debate's fold.
+    clef = [LabelledSentence(f"2016-09-26 line {n}", n % 2, "20160926_1pres", n) for n in range(4)]
+    seen_by_fold: dict[int, set[str]] = {}
+
+    def fit(train, fold):
+        seen_by_fold[fold] = {debate_of(s) for s in train}
+
+        def score(texts):
+            assert not any(text.split()[0] in seen_by_fold[fold] for text in texts)
+            return [1.0 if int(text.split()[-1]) % 2 else 0.0 for text in texts]
+
+        return score
+
+    report = cross_validate(
+        TrainingData(sentences, clef), folds=5, fit=fit, progress=lambda _: None
+    )
+    assert report["claimbuster"]["f1"] == 1.0
+    assert report["clef2019"] == {"map": 1.0, "p_at_10": 0.2, "files": 1}
+    assert len(seen_by_fold) == 5 and all(len(seen) == 4 for seen in seen_by_fold.values())

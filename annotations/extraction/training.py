@@ -124,30 +124,35 @@ def validation_split(
     )
 
 
+Scorer = Callable[[list[str]], list[float]]
+
+
 def cross_validate(
     data: TrainingData,
     folds: int = 5,
     progress: Callable[[str], None] = print,
+    fit: Callable[[list[LabelledSentence], int], Scorer] | None = None,
 ) -> dict:
     """Debate-level cross-validation: no debate is scored by a model that saw any of its sentences.
 
-    Returns pooled ClaimBuster CFS figures at score 0.5, CLEF-2019 MAP/P@10 over files, and the per-fold and
-    per-debate spread.
+    `fit(train, fold)` trains on a fold's training sentences and returns its scoring function (the light
+    model's by default). Returns pooled ClaimBuster CFS figures at score 0.5, CLEF-2019 MAP/P@10 over files,
+    and the per-fold and per-debate spread.
     """
     from annotations.extraction.scoring import LightModel
 
+    fit = fit or (lambda train, fold: LightModel(fit_light_model(train)).score)
     fold_of = debate_folds(data, folds)
     claimbuster_scores = [0.0] * len(data.claimbuster)
     clef_scores = [0.0] * len(data.clef)
     fold_f1 = []
     for fold in range(folds):
-        train = [s for s in data.claimbuster if fold_of[debate_of(s)] != fold]
-        model = LightModel(fit_light_model(train))
+        score = fit([s for s in data.claimbuster if fold_of[debate_of(s)] != fold], fold)
         held_out = [i for i, s in enumerate(data.claimbuster) if fold_of[debate_of(s)] == fold]
-        for i, score in zip(
-            held_out, model.score([data.claimbuster[i].text for i in held_out]), strict=True
+        for i, value in zip(
+            held_out, score([data.claimbuster[i].text for i in held_out]), strict=True
         ):
-            claimbuster_scores[i] = score
+            claimbuster_scores[i] = value
         fold_f1.append(
             classification_scores(
                 [data.claimbuster[i].label == 1 for i in held_out],
@@ -155,10 +160,8 @@ def cross_validate(
             )["f1"]
         )
         held_out = [i for i, s in enumerate(data.clef) if fold_of[debate_of(s)] == fold]
-        for i, score in zip(
-            held_out, model.score([data.clef[i].text for i in held_out]), strict=True
-        ):
-            clef_scores[i] = score
+        for i, value in zip(held_out, score([data.clef[i].text for i in held_out]), strict=True):
+            clef_scores[i] = value
         progress(f"fold {fold + 1}/{folds}: ClaimBuster CFS F1 {fold_f1[-1]:.4f}")
 
     cfs = classification_scores(

@@ -43,12 +43,29 @@ def best_threshold(gold: Sequence[bool], scores: Sequence[float]) -> tuple[float
     return best
 
 
+def length_grouped_batches(
+    lengths: Sequence[int], batch_size: int, rng: random.Random
+) -> list[list[int]]:
+    """Shuffled batches of sentences of similar length: a batch is padded to its longest sentence, so a random
+    batch with one long sentence costs as much as a batch of long ones. Sentences are shuffled, sorted by
+    length within groups of fifty batches and cut into batches, and the batches are shuffled."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    group = batch_size * 50
+    batches = []
+    for offset in range(0, len(order), group):
+        by_length = sorted(order[offset : offset + group], key=lengths.__getitem__)
+        batches += [by_length[i : i + batch_size] for i in range(0, len(by_length), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
 def train_transformer(
     train: Sequence[LabelledSentence],
     output_dir: Path,
     *,
     validation: Sequence[LabelledSentence] = (),
-    epochs: int = 3,
+    epochs: int = 2,
     max_length: int = 96,
     batch_size: int = 32,
     learning_rate: float = 5e-5,
@@ -68,7 +85,7 @@ def train_transformer(
     from transformers import AutoModel, get_linear_schedule_with_warmup
 
     torch.manual_seed(seed)
-    random.seed(seed)
+    rng = random.Random(seed)
     source = encoder_dir()
     tokenizer = Tokenizer.from_file(str(source / TOKENIZER_FILE))
     tokenizer.enable_truncation(max_length=max_length)
@@ -94,8 +111,6 @@ def train_transformer(
         pos_weight=torch.tensor((len(labels) - positives) / positives)
     )
     optimiser = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
-    steps = epochs * ((len(train) + batch_size - 1) // batch_size)
-    schedule = get_linear_schedule_with_warmup(optimiser, max(1, steps // 10), max(1, steps))
 
     def tensors(texts: list[str]):
         encodings = tokenizer.encode_batch(texts)
@@ -113,16 +128,17 @@ def train_transformer(
         model.train()
         return scores
 
-    order = list(range(len(train)))
+    lengths = [len(e.ids) for e in tokenizer.encode_batch([s.text for s in train])]
+    plan = [length_grouped_batches(lengths, batch_size, rng) for _ in range(epochs)]
+    steps = sum(len(batches) for batches in plan)
+    schedule = get_linear_schedule_with_warmup(optimiser, max(1, steps // 10), max(1, steps))
     started = time.perf_counter()
     model.train()
     step = 0
     threshold, best_f1, best_epoch, best_state = 0.5, -1.0, epochs, None
     history = []
-    for epoch in range(epochs):
-        random.shuffle(order)
-        for offset in range(0, len(order), batch_size):
-            batch = order[offset : offset + batch_size]
+    for epoch, batches in enumerate(plan):
+        for batch in batches:
             ids, mask = tensors([train[i].text for i in batch])
             loss = loss_fn(model(ids, mask), torch.tensor([labels[i] for i in batch]))
             loss.backward()
@@ -206,3 +222,25 @@ def evaluate_transformer(model_dir: Path, sentences: Sequence[LabelledSentence])
     scores = TransformerModel(model_dir).score([s.text for s in sentences])
     figures = classification_scores([s.label == 1 for s in sentences], [x >= 0.5 for x in scores])
     return {**{k: round(v, 4) for k, v in figures.items()}, "n": len(sentences)}
+
+
+def cross_validation_fit(
+    work_dir: Path, epochs: int = 2, progress: Callable[[str], None] = print
+) -> Callable[[list[LabelledSentence], int], Callable[[list[str]], list[float]]]:
+    """The `fit` for `training.cross_validate`: each fold's model is trained (with its own validation debates)
+    into work_dir/fold-N and scores as the workers score. A fold whose model is already there is reused, so an
+    interrupted cross-validation resumes where it stopped."""
+    from annotations.extraction.training import validation_split
+
+    def fit(train: list[LabelledSentence], fold: int) -> Callable[[list[str]], list[float]]:
+        model_dir = work_dir / f"fold-{fold + 1}"
+        if (model_dir / META_FILE).exists():
+            progress(f"fold {fold + 1}: reusing the model in {model_dir}")
+        else:
+            train, validation = validation_split(train)
+            train_transformer(
+                train, model_dir, validation=validation, epochs=epochs, progress=progress
+            )
+        return TransformerModel(model_dir).score
+
+    return fit

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--cross-validate",
             action="store_true",
-            help="light: report debate-level CV figures only.",
+            help="Report debate-level CV figures only (transformer: one model per fold, kept in --output).",
         )
         parser.add_argument("--folds", type=int, default=5)
         parser.add_argument(
@@ -42,7 +42,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--epochs",
             type=int,
-            default=3,
+            default=2,
             help="transformer: epochs to train; the best on the validation debates is kept.",
         )
         parser.add_argument(
@@ -74,6 +74,7 @@ class Command(BaseCommand):
     def train_transformer(self, data, options: dict) -> None:
         try:
             from annotations.extraction.transformer_training import (
+                cross_validation_fit,
                 evaluate_transformer,
                 train_transformer,
             )
@@ -82,6 +83,14 @@ class Command(BaseCommand):
                 f"The transformer extra is not installed ({exc}); pip install -e '.[transformer]'."
             ) from exc
         output = options["output"] or settings.DATA_DIR / "models" / "transformer"
+        if options["cross_validate"]:
+            output = options["output"] or settings.DATA_DIR / "models" / "transformer-cv"
+            fit = cross_validation_fit(output, epochs=options["epochs"], progress=self.stdout.write)
+            report = cross_validate(
+                data, folds=options["folds"], progress=self.stdout.write, fit=fit
+            )
+            self.stdout.write(json.dumps(report, indent=2))
+            return
         if options["all_debates"]:
             train, held_out = data.claimbuster, []
         else:
