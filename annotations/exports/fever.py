@@ -27,7 +27,10 @@ def write_fever(
         # FEVER's evidence is a list of evidence sets, each a list of
         # [annotation id, evidence id, page, sentence]; ours: one set per annotation.
         evidence = [
-            [[a["id"], s["id"], s["url"], None] for s in a["sources"]]
+            [
+                [a["id"], source_id, source["url"], None]
+                for source_id, source in zip(a["source_ids"], a["sources"], strict=True)
+            ]
             for a in row["annotations"]
             if a["sources"]
         ]

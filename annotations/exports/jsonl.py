@@ -81,21 +81,7 @@ def claim_record(row: Row, labels: dict[str, RatingLabel]) -> dict[str, Any]:
                 "state": annotation["state"],
                 "guideline_version": annotation["guideline_version"],
                 "submitted_at": annotation["submitted_at"],
-                "sources": [
-                    {
-                        "url": source["url"],
-                        "title": source["title"],
-                        "publisher": source["publisher"],
-                        "quote": source["quote"],
-                        "stance": source["stance"],
-                        "question": source["question"],
-                        "answer": source["answer"],
-                        "published_at": source["published_at"],
-                        "snapshot_sha256": source["snapshot_sha256"],
-                        "fetched_at": source["fetched_at"],
-                    }
-                    for source in annotation["sources"]
-                ],
+                "sources": annotation["sources"],  # as rows.SOURCE_FIELDS reads them
             }
             for annotation in row["annotations"]
         ],

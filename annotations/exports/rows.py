@@ -9,6 +9,7 @@ the same order."""
 from __future__ import annotations
 
 import datetime
+import gc
 import queue
 import threading
 from collections import defaultdict
@@ -24,6 +25,7 @@ from ..models import Annotation, Claim, Document, Project, Review, Source
 from .filters import ExportFilters
 
 CHUNK_SIZE = 2000
+READERS = 2
 
 CLAIM_FIELDS = (
     "id",
@@ -67,9 +69,9 @@ ANNOTATION_FIELDS = (
     "guideline_version",
     "submitted_at",
 )
+# A source's values, in the order and with the names of the native JSONL, which writes
+# them as they come; its id is kept beside them (`source_ids` on the annotation).
 SOURCE_FIELDS = (
-    "id",
-    "annotation_id",
     "url",
     "title",
     "publisher",
@@ -81,6 +83,7 @@ SOURCE_FIELDS = (
     "snapshot_sha256",
     "fetched_at",
 )
+
 REVIEW_FIELDS = (
     "claim_id",
     "editor__username",
@@ -182,27 +185,30 @@ def iter_claims(
     document_text: bool = False,
     progress: Progress | None = None,
     chunk_size: int | None = None,
-    read_ahead: bool | None = None,
 ) -> Iterator[Row]:
     """Yield each claim as a dict of its values, with `document`, `annotations` (each with
-    its `sources`) and `reviews` attached when asked for. sources="count" gives the claim
+    its `sources` and their `source_ids`) and `reviews` attached when asked for. sources="count" gives the claim
     an `n_sources` instead, and its annotations only their id, claim and annotator.
 
-    On PostgreSQL outside a transaction the next chunk is read on a second connection while
-    this one is written (`read_ahead`, on by default there): the database and the writer
-    then work at the same time, on two cores, instead of in turn."""
-    chunks = read_chunks(
-        filtered_claims(project, filters),
-        chunk_size or CHUNK_SIZE,
+    On PostgreSQL outside a transaction, chunks are read by READERS threads on connections
+    of their own while the caller writes: the database then works on one core while Python
+    works on the other, and one reader's queries overlap another's reading."""
+    claims = filtered_claims(project, filters)
+    chunk_size = chunk_size or CHUNK_SIZE
+    read = chunk_reader(
+        claims,
         annotations=annotations,
         sources=sources,
         reviews=reviews,
         document_text=document_text,
     )
-    if read_ahead is None:
-        read_ahead = can_read_ahead()
+    bounds = chunk_bounds(claims, chunk_size)
+    if can_read_in_threads():
+        chunks = read_in_threads(bounds, read, READERS)
+    else:
+        chunks = (read(first, last) for first, last in bounds)
     done = 0
-    for chunk in read_chunks_ahead(chunks) if read_ahead else chunks:
+    for chunk in chunks:
         yield from chunk
         done += len(chunk)
         if progress is not None:
@@ -211,65 +217,127 @@ def iter_claims(
                 progress.on_read(done)
 
 
-def can_read_ahead() -> bool:
-    """A second connection sees what this one sees only when this one is not inside a
+def chunk_bounds(claims: QuerySet, chunk_size: int) -> Iterator[tuple[int, int]]:
+    """The first and last claim id of each chunk, from the ids alone. Keyset pagination:
+    "id > last" on the primary key stays as fast on the last chunk as on the first."""
+    last_id = 0
+    while True:
+        ids = list(
+            claims.filter(id__gt=last_id).order_by("id").values_list("id", flat=True)[:chunk_size]
+        )
+        if not ids:
+            return
+        yield ids[0], ids[-1]
+        if len(ids) < chunk_size:
+            return
+        last_id = ids[-1]
+
+
+def can_read_in_threads() -> bool:
+    """Another connection sees what this one sees only when this one is not inside a
     transaction (its uncommitted rows, its snapshot); SQLite gains nothing from it."""
     return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
-_END = object()
+def read_in_threads(
+    bounds: Iterator[tuple[int, int]],
+    read: Callable[[int, int], list[Row]],
+    readers: int,
+) -> Iterator[list[Row]]:
+    """`read(first, last)` for each of `bounds`, in `readers` threads, yielded in order.
+    At most `readers` + 1 chunks are asked for ahead of the one being written, so memory
+    stays bounded. An error in a reader is raised here; a caller that stops early (a
+    closed download) stops the readers, which close their connections."""
+    todo: queue.Queue = queue.Queue()
+    results: dict[int, object] = {}
+    finished = threading.Condition()
 
-
-def read_chunks_ahead(chunks: Iterator[list[Row]]) -> Iterator[list[Row]]:
-    """Iterate `chunks` in a thread (with its own database connection), one chunk ahead of
-    the caller: at most three chunks are in memory, the one read, the one waiting and the
-    one being written. Errors are raised in the caller; a caller that stops early (a
-    closed download) stops the thread."""
-    handoff: queue.Queue = queue.Queue(maxsize=1)
-    stopped = threading.Event()
-
-    def hand_over(item: object) -> bool:
-        while not stopped.is_set():
-            try:
-                handoff.put(item, timeout=0.2)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def read() -> None:
+    def work() -> None:
         try:
-            for chunk in chunks:
-                if not hand_over(chunk):
-                    return
-            hand_over(_END)
-        except BaseException as error:  # noqa: BLE001 - re-raised in the caller's thread
-            hand_over(error)
+            while (item := todo.get()) is not None:
+                index, (first, last) = item
+                try:
+                    result: object = read(first, last)
+                except BaseException as error:  # noqa: BLE001 - raised in the caller's thread
+                    result = error
+                with finished:
+                    results[index] = result
+                    finished.notify_all()
         finally:
             connections.close_all()  # this thread's connections only
 
-    reader = threading.Thread(target=read, name="export-read-ahead", daemon=True)
-    reader.start()
+    threads = [
+        threading.Thread(target=work, name=f"export-reader-{n}", daemon=True)
+        for n in range(readers)
+    ]
+    for thread in threads:
+        thread.start()
     try:
-        while (item := handoff.get()) is not _END:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
+        asked, next_index = 0, 0
+        for first_last in bounds:
+            todo.put((asked, first_last))
+            asked += 1
+            while asked - next_index > readers:
+                yield take(results, finished, next_index)
+                next_index += 1
+        while next_index < asked:
+            yield take(results, finished, next_index)
+            next_index += 1
     finally:
-        stopped.set()
-        reader.join()
+        for _ in threads:
+            todo.put(None)
+        for thread in threads:
+            thread.join()
 
 
-def read_chunks(
+def take(results: dict[int, object], finished: threading.Condition, index: int) -> list[Row]:
+    with finished:
+        finished.wait_for(lambda: index in results)
+        result = results.pop(index)
+    if isinstance(result, BaseException):
+        raise result
+    return result  # type: ignore[return-value]
+
+
+class CollectionsPaused:
+    """No cyclic garbage collection while chunks are built. Building one allocates some
+    hundred thousand dicts and lists, none of them in a cycle, and each allocation burst
+    set off collections that scanned every object in the process: about a quarter of an
+    export's time. Counted, so that readers in several threads pause and resume it
+    together; nothing in the block yields, so a pause never outlasts the reading."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.readers = 0
+        self.was_enabled = False
+
+    def __enter__(self) -> None:
+        with self.lock:
+            if self.readers == 0:
+                self.was_enabled = gc.isenabled()
+                gc.disable()
+            self.readers += 1
+
+    def __exit__(self, *exc_info: object) -> None:
+        with self.lock:
+            self.readers -= 1
+            if self.readers == 0 and self.was_enabled:
+                gc.enable()
+
+
+collections_paused = CollectionsPaused()
+
+
+def chunk_reader(
     claims: QuerySet,
-    chunk_size: int,
     *,
     annotations: bool,
     sources: bool | str,
     reviews: bool,
     document_text: bool,
-) -> Iterator[list[Row]]:
-    """The claims in id order, `chunk_size` at a time, each chunk with what it refers to."""
+) -> Callable[[int, int], list[Row]]:
+    """`read(first, last)`: the claims with ids from first to last, in id order, each with
+    what it refers to."""
     document_fields = DOCUMENT_FIELDS + (("text",) if document_text else ())
     claim_fields, claim_values = (
         CLAIM_FIELDS,
@@ -285,22 +353,21 @@ def read_chunks(
                 .values(n=Func("id", function="COUNT"))
             )
         )
-    last_id = 0
-    while True:
-        # Keyset pagination: "id > last" on the primary key stays as fast on the last
-        # chunk as on the first, unlike OFFSET.
+
+    def read(first: int, last: int) -> list[Row]:
+        with collections_paused:
+            return read_chunk(first, last)
+
+    def read_chunk(first: int, last: int) -> list[Row]:
         chunk = [
             dict(zip(claim_fields, values, strict=True))
-            for values in claims.filter(id__gt=last_id)
+            for values in claims.filter(id__gte=first, id__lte=last)
             .order_by("id")
-            .values_list(*claim_values)[:chunk_size]
+            .values_list(*claim_values)
         ]
-        if not chunk:
-            return
         for row in chunk:
             row["claim_types"] = orjson.loads(row["claim_types"])
             row["metadata"] = orjson.loads(row["metadata"])
-        last_id = chunk[-1]["id"]
         # The chunk's ids go to the database as one array (see AnyOf): looked up through
         # the claim_id indexes, however the claims are spread among other projects' rows.
         ids = [row["id"] for row in chunk]
@@ -321,17 +388,26 @@ def read_chunks(
                 .values_list(*timestamps_as_text(fields, {"submitted_at"}))
             ]
             by_annotation: dict[int, list[Row]] = defaultdict(list)
+            ids_by_annotation: dict[int, list[int]] = defaultdict(list)
             if sources is True and annotation_rows:
-                for values in (
+                for source_id, annotation_id, *values in (
                     Source.objects.filter(
                         annotation__any_of=Ids([a["id"] for a in annotation_rows])
                     )
                     .order_by("annotation_id", "position", "id")
-                    .values_list(*timestamps_as_text(SOURCE_FIELDS, {"published_at", "fetched_at"}))
+                    .values_list(
+                        "id",
+                        "annotation_id",
+                        *timestamps_as_text(SOURCE_FIELDS, {"published_at", "fetched_at"}),
+                    )
                 ):
-                    by_annotation[values[1]].append(dict(zip(SOURCE_FIELDS, values, strict=True)))
+                    by_annotation[annotation_id].append(
+                        dict(zip(SOURCE_FIELDS, values, strict=True))
+                    )
+                    ids_by_annotation[annotation_id].append(source_id)
             for annotation in annotation_rows:
                 annotation["sources"] = by_annotation.get(annotation["id"], [])
+                annotation["source_ids"] = ids_by_annotation.get(annotation["id"], [])
                 by_claim[annotation["claim_id"]].append(annotation)
         reviews_by_claim: dict[int, list[Row]] = defaultdict(list)
         if reviews:
@@ -345,9 +421,9 @@ def read_chunks(
             row["document"] = documents[row["document_id"]]
             row["annotations"] = by_claim.get(row["id"], [])
             row["reviews"] = reviews_by_claim.get(row["id"], [])
-        yield chunk
-        if len(chunk) < chunk_size:
-            return
+        return chunk
+
+    return read
 
 
 def iso(value) -> str | None:

@@ -1,0 +1,89 @@
+"""Reading chunks in threads, on connections of their own, while the current one is written."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+
+import pytest
+from django.db import transaction
+
+from annotations.exports import FORMATS, export_chunks, rows
+from annotations.exports.rows import can_read_in_threads, collections_paused, read_in_threads
+
+from .dataset_project import build_small_project, expected
+
+
+def slow_reader(first: int, last: int) -> list[dict]:
+    # Later chunks come back sooner, so the order has to be restored.
+    time.sleep(0.002 * (50 - first % 50))
+    return [{"id": n} for n in range(first, last + 1)]
+
+
+def test_chunks_come_through_in_order():
+    bounds = ((n * 10, n * 10 + 9) for n in range(50))
+    chunks = list(read_in_threads(bounds, slow_reader, readers=3))
+    assert [row["id"] for chunk in chunks for row in chunk] == list(range(500))
+
+
+def test_an_error_while_reading_is_raised_to_the_writer():
+    def read(first, last):
+        if first == 20:
+            raise ValueError("the database went away")
+        return [{"id": first}]
+
+    chunks = read_in_threads(iter([(0, 9), (10, 19), (20, 29), (30, 39)]), read, readers=2)
+    assert next(chunks) == [{"id": 0}]
+    assert next(chunks) == [{"id": 10}]
+    with pytest.raises(ValueError, match="went away"):
+        next(chunks)
+
+
+def test_a_writer_that_stops_early_stops_the_readers():
+    asked = []
+
+    def bounds():
+        for n in range(1000):
+            asked.append(n)
+            yield n, n
+
+    chunks = read_in_threads(bounds(), lambda first, last: [{"id": first}], readers=2)
+    assert next(chunks) == [{"id": 0}]
+    chunks.close()  # joins the reader threads
+    assert len(asked) <= 4
+    assert not [t for t in threading.enumerate() if t.name.startswith("export-reader")]
+
+
+def test_collections_pause_while_any_reader_reads():
+    assert gc.isenabled()
+    with collections_paused:
+        with collections_paused:
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_not_inside_a_transaction():
+    assert can_read_in_threads()
+    with transaction.atomic():
+        # Another connection would not see this transaction's rows.
+        assert not can_read_in_threads()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_every_format_is_the_same_read_in_threads(
+    name, project, annotator, second_annotator, editor, monkeypatch
+):
+    ids = build_small_project(project, annotator, second_annotator, editor)
+    monkeypatch.setattr(rows, "CHUNK_SIZE", 2)  # several chunks from the small project
+    assert can_read_in_threads()
+    threaded = "".join(export_chunks(project, name))
+    monkeypatch.setattr(rows, "can_read_in_threads", lambda: False)
+    assert threaded == "".join(export_chunks(project, name))
+    if name == "csv":
+        assert threaded == expected("small.csv", ids)
