@@ -146,15 +146,23 @@ def test_the_transformer_path_trains_exports_and_scores_without_torch(tmp_path) 
     transformer_extra_missing() is not None, reason=str(transformer_extra_missing())
 )
 def test_the_validation_threshold_is_what_scores_half(tmp_path) -> None:
-    run("train_extractor", "--scorer", "transformer", "--tiny", "--output", str(tmp_path))
+    model_dir = tmp_path / "fold-1"
+    run("train_extractor", "--scorer", "transformer", "--tiny", "--output", str(model_dir))
     from annotations.extraction.transformer import TransformerModel
+    from annotations.extraction.transformer_training import cross_validation_fit
 
-    meta = json.loads((tmp_path / "meta.json").read_text())
+    # A cross-validation that stopped after this fold resumes with its model.
+    messages: list[str] = []
+    score = cross_validation_fit(tmp_path, progress=messages.append)([], 0)
+    assert messages == [f"fold 1: reusing the model in {model_dir}"]
+    assert len(score(["Taxes rose by 10 percent last year."])) == 1
+
+    meta = json.loads((model_dir / "meta.json").read_text())
     assert meta["training"]["validation_sentences"] > 0
     assert meta["training"]["kept_epoch"] == 1
     threshold = meta["threshold"]
     assert 0.05 <= threshold <= 0.95
-    model = TransformerModel(tmp_path)
+    model = TransformerModel(model_dir)
     shifted = model.score(["Taxes rose by 10 percent last year.", "Thank you."])
     model.logit_shift = 0.0  # the network's own probabilities
     raw = model.score(["Taxes rose by 10 percent last year.", "Thank you."])

@@ -75,7 +75,6 @@ def write_csv(
     for n, row in enumerate(rows, start=1):
         document = row["document"]
         label = labels.get(row["final_verdict"])
-        annotations = row["annotations"]
         writer.writerow(
             [
                 row["id"],
@@ -99,7 +98,7 @@ def write_csv(
                 row["final_rationale"],
                 row["review_url"],
                 iso(row["review_date"]) or "",
-                ";".join(a["annotator__username"] for a in annotations),
+                ";".join(row["annotators"]),
                 row["n_sources"],
             ]
         )
@@ -125,7 +124,7 @@ def write_annotations_csv(
                 [
                     row["id"],
                     row["text"],
-                    annotation["annotator__username"],
+                    annotation["annotator"],
                     annotation["state"],
                     annotation["stance"],
                     annotation["verdict"],

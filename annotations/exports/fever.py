@@ -26,14 +26,17 @@ def write_fever(
             continue
         # FEVER's evidence is a list of evidence sets, each a list of
         # [annotation id, evidence id, page, sentence]; ours: one set per annotation.
-        evidence = [
-            [
-                [a["id"], source_id, source["url"], None]
-                for source_id, source in zip(a["source_ids"], a["sources"], strict=True)
-            ]
-            for a in row["annotations"]
-            if a["sources"]
-        ]
+        evidence = []
+        for annotation_id, ids, annotation in zip(
+            row["annotation_ids"], row["source_ids"], row["annotations"], strict=True
+        ):
+            if ids:
+                evidence.append(
+                    [
+                        [annotation_id, source_id, source["url"], None]
+                        for source_id, source in zip(ids, annotation["sources"], strict=True)
+                    ]
+                )
         record = {
             "id": row["id"],
             "verifiable": "NOT VERIFIABLE" if label == FeverLabel.NOT_ENOUGH_INFO else "VERIFIABLE",

@@ -71,31 +71,9 @@ def claim_record(row: Row, labels: dict[str, RatingLabel]) -> dict[str, Any]:
         "review_url": row["review_url"],
         "review_date": iso(row["review_date"]),
         "metadata": row["metadata"],
-        "annotations": [
-            {
-                "annotator": annotation["annotator__username"],
-                "stance": annotation["stance"],
-                "verdict": annotation["verdict"],
-                "rationale": annotation["rationale"],
-                "checkworthy": annotation["checkworthy"],
-                "state": annotation["state"],
-                "guideline_version": annotation["guideline_version"],
-                "submitted_at": annotation["submitted_at"],
-                "sources": annotation["sources"],  # as rows.SOURCE_FIELDS reads them
-            }
-            for annotation in row["annotations"]
-        ],
-        "reviews": [
-            {
-                "editor": review["editor__username"],
-                "action": review["action"],
-                "verdict": review["verdict"],
-                "comment": review["comment"],
-                "annotation_by": review["annotation__annotator__username"],
-                "created_at": review["created_at"],
-            }
-            for review in row["reviews"]
-        ],
+        # As rows.ANNOTATION_FIELDS and rows.REVIEW_FIELDS read them.
+        "annotations": row["annotations"],
+        "reviews": row["reviews"],
     }
 
 

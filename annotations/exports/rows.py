@@ -57,18 +57,20 @@ DOCUMENT_FIELDS = (
     "language",
     "content_hash",
 )
-ANNOTATION_FIELDS = (
-    "id",
-    "claim_id",
-    "annotator__username",
-    "stance",
-    "verdict",
-    "rationale",
-    "checkworthy",
-    "state",
-    "guideline_version",
-    "submitted_at",
-)
+# An annotation's columns, and the names the native JSONL gives them: its writer takes the
+# annotation (with `sources`) as it comes. The ids go beside it, in the claim's
+# `annotation_ids` and `source_ids` (one list per annotation).
+ANNOTATION_COLUMNS = {
+    "annotator__username": "annotator",
+    "stance": "stance",
+    "verdict": "verdict",
+    "rationale": "rationale",
+    "checkworthy": "checkworthy",
+    "state": "state",
+    "guideline_version": "guideline_version",
+    "submitted_at": "submitted_at",
+}
+ANNOTATION_FIELDS = tuple(ANNOTATION_COLUMNS.values())
 # A source's values, in the order and with the names of the native JSONL, which writes
 # them as they come; its id is kept beside them (`source_ids` on the annotation).
 SOURCE_FIELDS = (
@@ -84,15 +86,16 @@ SOURCE_FIELDS = (
     "fetched_at",
 )
 
-REVIEW_FIELDS = (
-    "claim_id",
-    "editor__username",
-    "action",
-    "verdict",
-    "comment",
-    "annotation__annotator__username",
-    "created_at",
-)
+# A review's columns and their names in the native JSONL, as for annotations.
+REVIEW_COLUMNS = {
+    "editor__username": "editor",
+    "action": "action",
+    "verdict": "verdict",
+    "comment": "comment",
+    "annotation__annotator__username": "annotation_by",
+    "created_at": "created_at",
+}
+REVIEW_FIELDS = tuple(REVIEW_COLUMNS.values())
 
 Row = dict[str, Any]
 
@@ -187,8 +190,10 @@ def iter_claims(
     chunk_size: int | None = None,
 ) -> Iterator[Row]:
     """Yield each claim as a dict of its values, with `document`, `annotations` (each with
-    its `sources` and their `source_ids`) and `reviews` attached when asked for. sources="count" gives the claim
-    an `n_sources` instead, and its annotations only their id, claim and annotator.
+    its `sources`; their ids in `annotation_ids` and `source_ids`) and `reviews` attached
+    when asked for.
+    sources="count" makes a summary instead: the claim's `n_sources` and its `annotators`
+    (usernames in annotation order), and no annotations.
 
     On PostgreSQL outside a transaction, chunks are read by READERS threads on connections
     of their own while the caller writes: the database then works on one core while Python
@@ -378,22 +383,35 @@ def chunk_reader(
             ).values_list(*timestamps_as_text(document_fields, {"published_at"}))
         }
         by_claim: dict[int, list[Row]] = defaultdict(list)
-        if annotations:
-            # Counting sources means only who annotated is wanted (the CSV of claims).
-            fields = ANNOTATION_FIELDS[:3] if sources == "count" else ANNOTATION_FIELDS
-            annotation_rows = [
-                dict(zip(fields, values, strict=True))
-                for values in Annotation.objects.filter(claim__any_of=Ids(ids))
+        annotation_ids: dict[int, list[int]] = defaultdict(list)
+        source_ids: dict[int, list[list[int]]] = defaultdict(list)
+        annotators: dict[int, list[str]] = defaultdict(list)
+        if annotations and sources == "count":
+            # A summary (the CSV of claims): who annotated, in order, and no more.
+            for claim_id, username in (
+                Annotation.objects.filter(claim__any_of=Ids(ids))
                 .order_by("claim_id", "id")
-                .values_list(*timestamps_as_text(fields, {"submitted_at"}))
-            ]
+                .values_list("claim_id", "annotator__username")
+            ):
+                annotators[claim_id].append(username)
+        elif annotations:
+            annotation_rows = []
+            for annotation_id, claim_id, *values in (
+                Annotation.objects.filter(claim__any_of=Ids(ids))
+                .order_by("claim_id", "id")
+                .values_list(
+                    "id",
+                    "claim_id",
+                    *timestamps_as_text(tuple(ANNOTATION_COLUMNS), {"submitted_at"}),
+                )
+            ):
+                annotation = dict(zip(ANNOTATION_FIELDS, values, strict=True))
+                annotation_rows.append((annotation_id, claim_id, annotation))
             by_annotation: dict[int, list[Row]] = defaultdict(list)
             ids_by_annotation: dict[int, list[int]] = defaultdict(list)
             if sources is True and annotation_rows:
                 for source_id, annotation_id, *values in (
-                    Source.objects.filter(
-                        annotation__any_of=Ids([a["id"] for a in annotation_rows])
-                    )
+                    Source.objects.filter(annotation__any_of=Ids([a[0] for a in annotation_rows]))
                     .order_by("annotation_id", "position", "id")
                     .values_list(
                         "id",
@@ -405,21 +423,25 @@ def chunk_reader(
                         dict(zip(SOURCE_FIELDS, values, strict=True))
                     )
                     ids_by_annotation[annotation_id].append(source_id)
-            for annotation in annotation_rows:
-                annotation["sources"] = by_annotation.get(annotation["id"], [])
-                annotation["source_ids"] = ids_by_annotation.get(annotation["id"], [])
-                by_claim[annotation["claim_id"]].append(annotation)
+            for annotation_id, claim_id, annotation in annotation_rows:
+                annotation["sources"] = by_annotation.get(annotation_id, [])
+                by_claim[claim_id].append(annotation)
+                annotation_ids[claim_id].append(annotation_id)
+                source_ids[claim_id].append(ids_by_annotation.get(annotation_id, []))
         reviews_by_claim: dict[int, list[Row]] = defaultdict(list)
         if reviews:
-            for values in (
+            for claim_id, *values in (
                 Review.objects.filter(claim__any_of=Ids(ids))
                 .order_by("claim_id", "created_at", "id")
-                .values_list(*timestamps_as_text(REVIEW_FIELDS, {"created_at"}))
+                .values_list("claim_id", *timestamps_as_text(tuple(REVIEW_COLUMNS), {"created_at"}))
             ):
-                reviews_by_claim[values[0]].append(dict(zip(REVIEW_FIELDS, values, strict=True)))
+                reviews_by_claim[claim_id].append(dict(zip(REVIEW_FIELDS, values, strict=True)))
         for row in chunk:
             row["document"] = documents[row["document_id"]]
             row["annotations"] = by_claim.get(row["id"], [])
+            row["annotation_ids"] = annotation_ids.get(row["id"], [])
+            row["source_ids"] = source_ids.get(row["id"], [])
+            row["annotators"] = annotators.get(row["id"], [])
             row["reviews"] = reviews_by_claim.get(row["id"], [])
         return chunk
 
