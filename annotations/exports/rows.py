@@ -1,8 +1,9 @@
 """Reading claims for export: plain values in keyset-paginated chunks.
 
-Every format reads through `iter_claims`. It never builds model instances and never holds
-more than one chunk of claims (with their annotations, sources and reviews) in memory, so
-an export of a million claims uses the same memory as one of a thousand. Claims come in
+Every format reads through `iter_claims`. It never builds model instances and holds a
+fixed number of chunks of claims (with their annotations, sources and reviews) in memory,
+READERS + 2 at most, so an export of a million claims uses the same memory as one of a
+thousand. Claims come in
 id order, which is the order a file was imported in, so a restored project exports in
 the same order."""
 
@@ -72,7 +73,7 @@ ANNOTATION_COLUMNS = {
 }
 ANNOTATION_FIELDS = tuple(ANNOTATION_COLUMNS.values())
 # A source's values, in the order and with the names of the native JSONL, which writes
-# them as they come; its id is kept beside them (`source_ids` on the annotation).
+# them as they come; its id is kept beside them (the claim's `source_ids`).
 SOURCE_FIELDS = (
     "url",
     "title",
