@@ -65,7 +65,7 @@ def train_transformer(
     output_dir: Path,
     *,
     validation: Sequence[LabelledSentence] = (),
-    epochs: int = 1,
+    epochs: int = 2,
     max_length: int = 96,
     batch_size: int = 32,
     learning_rate: float = 5e-5,
@@ -225,7 +225,7 @@ def evaluate_transformer(model_dir: Path, sentences: Sequence[LabelledSentence])
 
 
 def cross_validation_fit(
-    work_dir: Path, epochs: int = 1, progress: Callable[[str], None] = print
+    work_dir: Path, epochs: int = 2, progress: Callable[[str], None] = print
 ) -> Callable[[list[LabelledSentence], int], Callable[[list[str]], list[float]]]:
     """The `fit` for `training.cross_validate`: each fold's model is trained (with its own validation debates)
     into work_dir/fold-N and scores as the workers score. A fold whose model is already there is reused, so an

@@ -42,7 +42,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--epochs",
             type=int,
-            default=1,
+            default=2,
             help="transformer: epochs to train; the best on the validation debates is kept.",
         )
         parser.add_argument(
