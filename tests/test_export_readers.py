@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 import gc
 import threading
 import time
 
+import orjson
 import pytest
 from django.db import transaction
 
 from annotations.exports import FORMATS, export_chunks, rows
 from annotations.exports.rows import can_read_in_threads, collections_paused, read_in_threads
+from annotations.models import Annotation, Review, Source
 
 from .dataset_project import build_small_project, expected
 
@@ -87,3 +90,32 @@ def test_every_format_is_the_same_read_in_threads(
     assert threaded == "".join(export_chunks(project, name))
     if name == "csv":
         assert threaded == expected("small.csv", ids)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_json_postgresql_builds_is_what_orjson_writes(
+    project, annotator, second_annotator, editor
+):
+    build_small_project(project, annotator, second_annotator, editor)
+    awkward = 'Quotes " and \\, a tab\t, a line\nbreak, \x01, “curly”, 日本, 🙂, </script>'
+    Annotation.objects.filter(claim__project=project).update(
+        rationale=awkward,
+        checkworthy=None,
+        submitted_at=datetime.datetime(2024, 3, 6, 10, 0, 0, 500, tzinfo=datetime.UTC),
+    )
+    Source.objects.filter(annotation__claim__project=project).update(quote=awkward)
+    Review.objects.filter(claim__project=project).update(comment=awkward)
+    Review.objects.filter(claim__project=project).update(annotation=None)
+
+    claims = rows.filtered_claims(project)
+    first, last = claims.order_by("id")[0].id, claims.order_by("-id")[0].id
+    parts = {"annotations": True, "sources": True, "reviews": True, "document_text": True}
+    built = rows.chunk_reader(claims, as_json=True, **parts)(first, last)
+    read = rows.chunk_reader(claims, **parts)(first, last)
+    assert isinstance(built[0]["annotations"], orjson.Fragment)
+    assert len(built) == len(read) == 4
+    for from_database, from_python in zip(built, read, strict=True):
+        for name in ("annotations", "reviews"):
+            assert orjson.dumps(from_database[name]) == orjson.dumps(from_python[name])
+    assert b"\\u0001" in orjson.dumps(built[0]["annotations"])

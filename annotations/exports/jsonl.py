@@ -71,7 +71,8 @@ def claim_record(row: Row, labels: dict[str, RatingLabel]) -> dict[str, Any]:
         "review_url": row["review_url"],
         "review_date": iso(row["review_date"]),
         "metadata": row["metadata"],
-        # As rows.ANNOTATION_FIELDS and rows.REVIEW_FIELDS read them.
+        # As rows.ANNOTATION_FIELDS and rows.REVIEW_FIELDS read them (on PostgreSQL, as
+        # JSON text the database built: rows.json_parts_sql).
         "annotations": row["annotations"],
         "reviews": row["reviews"],
     }
@@ -89,7 +90,8 @@ def write_jsonl(
     labels = {label.key: label for label in project.rating_scale.labels.all()}
     seen_documents: set[int] = set()
     lines: list[str] = []
-    for row in iter_claims(project, filters, document_text=True, progress=progress):
+    rows = iter_claims(project, filters, document_text=True, as_json=True, progress=progress)
+    for row in rows:
         document = row["document"]
         if document["id"] not in seen_documents:
             # A set of ids, a few bytes per document: the only state that grows.
