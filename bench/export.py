@@ -9,6 +9,9 @@ seeded project is kept (slug bench-<claims>) and reused by a later run of the sa
 --drop removes it at the end. Each format is exported by a fresh child process (this
 script with --child), so the peak RSS printed is that export's own, Django included.
 
+--restore also exports native JSONL to a temporary file and imports it into a new project
+(as `manage.py import_dataset` does), printing the import's figures on a last line.
+
 "CPU s" is the exporting process's own CPU time (user + system; the database server's is
 not in it): on a machine shared with other work, claims per CPU second shows what one free
 core would do. Targets: JSONL >= 25,000 claims/s, CSV >= 50,000 rows/s, peak RSS < 200 MB and
@@ -299,6 +302,55 @@ def child(slug: str, name: str) -> None:
     )
 
 
+def restore_child(slug: str, path: str) -> None:
+    """Import the native JSONL at `path` into a new project `slug`; print figures as JSON."""
+    setup_django()
+    from annotations.imports import import_dataset_file
+    from annotations.models import Project, RatingScale
+
+    project = Project.objects.create(
+        slug=slug,
+        name=f"Restored {slug}",
+        rating_scale=RatingScale.objects.get(key="six-point"),
+        organisation_name="Bench Desk",
+    )
+    started = time.perf_counter()
+    summary = import_dataset_file(project, None, "jsonl", Path(path))
+    seconds = time.perf_counter() - started
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "read": summary.claims,
+                "written": summary.claims,
+                "chars": os.path.getsize(path),
+                "peak_rss_mb": peak_rss_mb(),
+            }
+        )
+    )
+
+
+def restore(slug: str) -> dict:
+    """Export the project as native JSONL to a temporary file and import it into a new
+    project in a child process (dropped afterwards): the restore's time and memory."""
+    import tempfile
+
+    from annotations.exports import export_chunks
+    from annotations.models import Project
+
+    project = Project.objects.select_related("rating_scale").get(slug=slug)
+    target = f"{slug}-restored"
+    if Project.objects.filter(slug=target).exists():
+        drop(target)
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8") as backup:
+        for chunk in export_chunks(project, "jsonl"):
+            backup.write(chunk)
+        backup.flush()
+        figures = run_child(["--restore-child", backup.name, "--slug", target], "restore")
+    drop(target)
+    return figures
+
+
 def peak_rss_mb() -> float:
     """This process's own peak resident memory (VmHWM). Not getrusage's ru_maxrss: Linux
     carries the forking parent's peak into a child's ru_maxrss across exec, and the parent
@@ -311,16 +363,18 @@ def peak_rss_mb() -> float:
 
 
 def run_format(slug: str, name: str) -> dict:
+    return run_child(["--child", "--slug", slug, "--format", name], name)
+
+
+def run_child(arguments: list[str], name: str) -> dict:
     process = subprocess.Popen(
-        [sys.executable, __file__, "--child", "--slug", slug, "--format", name],
-        stdout=subprocess.PIPE,
-        env=os.environ,
+        [sys.executable, __file__, *arguments], stdout=subprocess.PIPE, env=os.environ
     )
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
-        sys.exit(f"export {name} failed (exit {process.returncode})")
+        sys.exit(f"{name} failed (exit {process.returncode})")
     figures = json.loads(output)
     figures["cpu_seconds"] = usage.ru_utime + usage.ru_stime
     return figures
@@ -335,12 +389,22 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=None, help="default: 3 per claim")
     parser.add_argument("--formats", default=",".join(FORMATS))
     parser.add_argument("--drop", action="store_true", help="delete the seeded project at the end")
+    parser.add_argument(
+        "--restore",
+        action="store_true",
+        help="also import the native JSONL export into a new project (manage.py import_dataset's "
+        "path) and print its figures",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--restore-child", help=argparse.SUPPRESS)
     parser.add_argument("--slug", help=argparse.SUPPRESS)
     parser.add_argument("--format", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.slug, args.format)
+        return
+    if args.restore_child:
+        restore_child(args.slug, args.restore_child)
         return
     n_annotations = args.annotations if args.annotations is not None else 2 * args.claims
     n_sources = args.sources if args.sources is not None else 3 * args.claims
@@ -362,8 +426,11 @@ def main() -> None:
         f"{'format':<16}{'claims':>10}{'records':>10}{'seconds':>9}{'claims/s':>10}"
         f"{'CPU s':>7}{'claims/CPU s':>14}{'MB out':>8}{'peak RSS MB':>13}"
     )
-    for name in args.formats.split(","):
-        f = run_format(slug, name)
+    runs = [(name, lambda name=name: run_format(slug, name)) for name in args.formats.split(",")]
+    if args.restore:
+        runs.append(("import jsonl", lambda: restore(slug)))
+    for name, run in runs:
+        f = run()
         print(
             f"{name:<16}{f['read']:>10,}{f['written']:>10,}{f['seconds']:>9.1f}"
             f"{f['read'] / f['seconds']:>10,.0f}{f['cpu_seconds']:>7.1f}"

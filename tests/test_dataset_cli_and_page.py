@@ -80,6 +80,20 @@ def test_import_dataset_round_trips_through_the_cli(project, small, tmp_path, ca
     assert Claim.objects.filter(project=target).count() == 4
 
 
+def test_import_dataset_names_a_jsonl_line_that_is_not_utf8(project, small, tmp_path):
+    backup = tmp_path / "backup.jsonl"
+    call_command(
+        "export", project=project.slug, format="jsonl", output=str(backup), stderr=io.StringIO()
+    )
+    lines = backup.read_bytes().splitlines(keepends=True)
+    lines[2] = lines[2].replace(b"council", b"counc\xe9l")
+    backup.write_bytes(b"".join(lines))
+    target = ProjectFactory(slug="copy")
+    with pytest.raises(CommandError, match="line 3.*not valid UTF-8"):
+        call_command("import_dataset", str(backup), project="copy", format="jsonl")
+    assert not Claim.objects.filter(project=target).exists()
+
+
 def test_import_dataset_reports_the_bad_line(project, tmp_path):
     path = tmp_path / "claims.csv"
     path.write_text("text,final_verdict\nFine.,true\nBad.,sort_of\n", encoding="utf-8")

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from annotations.errors import InvalidInput
+from annotations.imports import import_jsonl
 from annotations.models import AuditEvent, Claim, Document, Review
 from tests.factories import MembershipFactory, ProjectFactory
 
@@ -49,7 +51,7 @@ def upload(api, user, project, name: str, content: str | bytes, fmt: str, **opti
 def without_ids(text: str) -> list[dict]:
     """Native records with the database ids removed: all that may differ on a restore."""
     records = []
-    for line in text.splitlines():
+    for line in text.rstrip("\n").split("\n"):  # not splitlines(): texts may hold U+2028
         record = json.loads(line)
         record.pop("id")
         if record["type"] == "claim":
@@ -321,3 +323,53 @@ def test_a_document_twice_in_one_file_is_refused(api, project, editor, small, em
     assert response.status_code == 400
     assert (response.json()["line"], response.json()["field"]) == (7, "text")
     assert "same text as the document on line 1" in response.json()["detail"]
+
+
+def test_a_line_separator_inside_a_text_survives_the_round_trip(
+    api, project, editor, small, empty_project
+):
+    # Web text carries U+2028, which JSON leaves unescaped: it must not end a line.
+    Claim.objects.filter(pk=small["c4"]).update(speaker="Host\u2028(live)")
+    first = export(api, editor, project, "jsonl")
+    assert "\u2028" in first
+    response = upload(api, editor, empty_project, "backup.jsonl", first, "jsonl")
+    assert response.status_code == 201, response.json()
+    assert without_ids(export(api, editor, empty_project, "jsonl")) == without_ids(first)
+
+
+def test_a_document_id_used_twice_is_named(api, project, editor, small, empty_project):
+    lines = export(api, editor, project, "jsonl").splitlines()
+    again = json.loads(lines[0]) | {"text": "Another text altogether."}
+    lines.insert(1, json.dumps(again))
+    response = upload(api, editor, empty_project, "b.jsonl", "\n".join(lines), "jsonl")
+    assert response.status_code == 400
+    assert (response.json()["line"], response.json()["field"]) == (2, "id")
+    assert "already on line 1" in response.json()["detail"]
+
+
+def test_skipping_a_bad_document_skips_its_claims_too(api, project, editor, small, empty_project):
+    lines = export(api, editor, project, "jsonl").splitlines()
+    # Lines 4-6: the second document and its two claims. Import it alone first, so that
+    # the whole file then holds a document that is already in the project.
+    upload(api, editor, empty_project, "doc.jsonl", "\n".join(lines[3:5]), "jsonl")
+    response = upload(
+        api, editor, empty_project, "b.jsonl", "\n".join(lines), "jsonl", skip_bad_lines=True
+    )
+    body = response.json()
+    assert response.status_code == 201, body
+    assert (body["documents"], body["claims"], body["n_skipped"]) == (1, 2, 3)
+    assert [item["line"] for item in body["skipped"]] == [4, 5, 6]
+    assert "already in the project" in body["skipped"][0]["message"]
+    assert "its document (line 4) is not imported" in body["skipped"][1]["message"]
+    assert Claim.objects.filter(project=empty_project).count() == 3  # 1 + 2
+
+
+def test_a_file_that_changes_between_its_two_readings_imports_nothing(
+    api, project, editor, small, empty_project
+):
+    lines = export(api, editor, project, "jsonl").splitlines()
+    readings = [lines, [*lines[:4], "{not json", lines[5]]]
+    with pytest.raises(InvalidInput, match="changed while it was imported"):
+        import_jsonl(empty_project, editor, "b.jsonl", lambda: iter(readings.pop(0)))
+    assert not Claim.objects.filter(project=empty_project).exists()
+    assert not Document.objects.filter(project=empty_project).exists()

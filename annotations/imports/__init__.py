@@ -4,12 +4,17 @@ export to restore. Imported fact-checks become ordinary approved claims (origin
 
 A file is all or nothing: every line is parsed and checked against the project first; if
 any is bad nothing is written, unless the person chose to skip bad lines, and then the
-summary lists what was skipped. A dry run does every check and writes nothing."""
+summary lists what was skipped. A dry run does every check and writes nothing.
+
+A native JSONL file (a backup, of any size) is read line by line, twice: once to check
+it, keeping only its documents, and once to write its claims in batches. The other formats
+are a team's earlier fact-checks, read whole: their documents are made of their claims."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -30,7 +35,7 @@ from ..models import (
 )
 from . import claimreview, jsonl, liar
 from . import csv as csv_format
-from .records import ClaimRecord, ParsedFile
+from .records import ClaimRecord, DocumentRecord, ParsedFile
 
 IMPORT_FORMATS = {
     "jsonl": "JSONL (native export)",
@@ -46,6 +51,8 @@ VERDICT_FIELD = {
 }
 # How many of the skipped lines a summary or an error lists in full.
 LISTED = 100
+# Claims written per round of bulk inserts.
+BATCH = 1000
 
 
 class DatasetErrors(InvalidInput):
@@ -78,6 +85,12 @@ class ImportSummary:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def count(self, claim: ClaimRecord) -> None:
+        self.claims += 1
+        self.annotations += len(claim.annotations)
+        self.sources += sum(len(a.sources) for a in claim.annotations)
+        self.reviews += len(claim.reviews)
+
     def describe(self) -> str:
         verb = "Would import" if self.dry_run else "Imported"
         text = (
@@ -98,7 +111,6 @@ def error_dict(error: InvalidInput) -> dict[str, Any]:
 def parse_dataset(project: Project, fmt: str, name: str, content: str) -> ParsedFile:
     scale = project.rating_scale
     parsers: dict[str, Callable[[], ParsedFile]] = {
-        "jsonl": lambda: jsonl.parse(content, name),
         "liar": lambda: liar.parse(content, name),
         "claimreview": lambda: claimreview.parse(content, name, scale),
         "csv": lambda: csv_format.parse(content, name, scale),
@@ -110,60 +122,82 @@ def parse_dataset(project: Project, fmt: str, name: str, content: str) -> Parsed
     return parsers[fmt]()
 
 
+def allowed_verdicts(project: Project) -> set[str] | None:
+    scale = project.rating_scale
+    return None if scale.free_text else set(scale.allowed_keys())
+
+
+def check_verdicts(claim: ClaimRecord, allowed: set[str] | None, fmt: str) -> None:
+    """Every verdict of the claim (final, annotations', reviews') on the project's scale."""
+
+    def check(value: str, field_name: str) -> None:
+        if value and allowed is not None and value not in allowed:
+            raise InvalidInput(
+                f"{value!r} is not on this project's rating scale ({', '.join(sorted(allowed))}).",
+                field=field_name,
+                line=claim.line,
+            )
+
+    check(claim.final_verdict, VERDICT_FIELD[fmt])
+    for i, annotation in enumerate(claim.annotations):
+        check(annotation.verdict, f"annotations[{i}].verdict")
+    for i, review in enumerate(claim.reviews):
+        check(review.verdict, f"reviews[{i}].verdict")
+
+
+def document_problem(
+    document: DocumentRecord, digest: str, in_project: bool, first_line: dict[str, int | None]
+) -> InvalidInput | None:
+    """Why a document with text cannot be imported (it is in the project already, or
+    earlier in the file), or None. Records the first line of each text in `first_line`."""
+    if in_project:
+        return InvalidInput(
+            f"this document is already in the project ({document.title!r}).",
+            field="text",
+            line=document.line,
+        )
+    if digest in first_line:
+        return InvalidInput(
+            f"the same text as the document on line {first_line[digest]}.",
+            field="text",
+            line=document.line,
+        )
+    first_line[digest] = document.line
+    return None
+
+
+def orphan_error(claim: ClaimRecord, document_error: InvalidInput) -> InvalidInput:
+    return InvalidInput(
+        f"its document (line {document_error.line}) is not imported.",
+        field="document.id",
+        line=claim.line,
+    )
+
+
 def check_against_project(project: Project, fmt: str, parsed: ParsedFile) -> list[ClaimRecord]:
     """Check what parsing cannot: verdicts on the project's scale, documents already in the
     project. Bad claims are moved to `parsed.errors`; the good ones are returned."""
-    scale = project.rating_scale
-    allowed = None if scale.free_text else set(scale.allowed_keys())
-    bad_documents: dict[str, InvalidInput] = {}
+    allowed = allowed_verdicts(project)
     texts = {d.key: d.text for d in parsed.documents.values() if d.text is not None}
     existing = set(
         Document.objects.filter(
             project=project, content_hash__in=[hash_content(t) for t in texts.values()]
         ).values_list("content_hash", flat=True)
     )
+    bad_documents: dict[str, InvalidInput] = {}
     first_line: dict[str, int | None] = {}
     for key, text in texts.items():
-        document = parsed.documents[key]
         digest = hash_content(text)
-        if digest in existing:
-            bad_documents[key] = InvalidInput(
-                f"this document is already in the project ({document.title!r}).",
-                field="text",
-                line=document.line,
-            )
-        elif digest in first_line:
-            bad_documents[key] = InvalidInput(
-                f"the same text as the document on line {first_line[digest]}.",
-                field="text",
-                line=document.line,
-            )
-        else:
-            first_line[digest] = document.line
+        problem = document_problem(parsed.documents[key], digest, digest in existing, first_line)
+        if problem is not None:
+            bad_documents[key] = problem
     parsed.errors.extend(bad_documents.values())
-
-    def check_verdict(value: str, field_name: str, line: int) -> None:
-        if value and allowed is not None and value not in allowed:
-            raise InvalidInput(
-                f"{value!r} is not on this project's rating scale ({', '.join(sorted(allowed))}).",
-                field=field_name,
-                line=line,
-            )
-
     good = []
     for claim in parsed.claims:
         try:
             if claim.document_key in bad_documents:
-                raise InvalidInput(
-                    f"its document (line {bad_documents[claim.document_key].line}) is not imported.",
-                    field="document.id",
-                    line=claim.line,
-                )
-            check_verdict(claim.final_verdict, VERDICT_FIELD[fmt], claim.line)
-            for i, annotation in enumerate(claim.annotations):
-                check_verdict(annotation.verdict, f"annotations[{i}].verdict", claim.line)
-            for i, review in enumerate(claim.reviews):
-                check_verdict(review.verdict, f"reviews[{i}].verdict", claim.line)
+                raise orphan_error(claim, bad_documents[claim.document_key])
+            check_verdicts(claim, allowed, fmt)
         except InvalidInput as exc:
             parsed.errors.append(exc)
         else:
@@ -197,12 +231,15 @@ def lay_out_groups(project: Project, parsed: ParsedFile, claims: list[ClaimRecor
         )
 
 
-def accounts_for(claims: list[ClaimRecord], dry_run: bool) -> tuple[dict[str, Any], list[str]]:
+def people_in(claim: ClaimRecord) -> set[str]:
+    """Usernames of the claim's annotators and reviewing editors."""
+    return {a.annotator for a in claim.annotations} | {r.editor for r in claim.reviews}
+
+
+def accounts_for(names: set[str], dry_run: bool) -> tuple[dict[str, Any], list[str]]:
     """Users by username. People not on this instance get an inactive account with no
     password, so their annotations and reviews keep their name."""
     User = get_user_model()
-    names = {a.annotator for c in claims for a in c.annotations}
-    names |= {r.editor for c in claims for r in c.reviews}
     users = {u.username: u for u in User.objects.filter(username__in=names)}
     missing = sorted(names - set(users))
     if not dry_run:
@@ -214,15 +251,13 @@ def accounts_for(claims: list[ClaimRecord], dry_run: bool) -> tuple[dict[str, An
     return users, missing
 
 
-def write_dataset(
-    project: Project, actor, fmt: str, parsed: ParsedFile, claims: list[ClaimRecord], users: dict
-) -> ImportSummary:
-    summary = ImportSummary(format=fmt, dry_run=False)
+def create_documents(
+    project: Project, actor, fmt: str, records: Iterable[DocumentRecord]
+) -> dict[str, Document]:
+    """The documents to import, by the key the file gives them."""
     documents: dict[str, Document] = {}
-    used = {claim.document_key for claim in claims}
-    for record in parsed.documents.values():
-        if record.text is None or (record.key not in used and fmt != "jsonl"):
-            continue
+    for record in records:
+        assert record.text is not None
         document = Document.objects.create(
             project=project,
             title=record.title or record.text.strip().split("\n")[0][:80],
@@ -238,6 +273,13 @@ def write_dataset(
         )
         record_event(actor, document, "import", after=snapshot(document))
         documents[record.key] = document
+    return documents
+
+
+def write_claims(
+    project: Project, documents: dict[str, Document], claims: list[ClaimRecord], users: dict
+) -> None:
+    """Insert the claims with their annotations, sources and reviews: a few bulk inserts."""
     new_claims = Claim.objects.bulk_create(
         [
             Claim(
@@ -262,7 +304,7 @@ def write_dataset(
             )
             for c in claims
         ],
-        batch_size=1000,
+        batch_size=BATCH,
     )
     annotations = []
     for record, claim in zip(claims, new_claims, strict=True):
@@ -280,7 +322,7 @@ def write_dataset(
                     submitted_at=a.submitted_at,
                 )
             )
-    Annotation.objects.bulk_create(annotations, batch_size=1000)
+    Annotation.objects.bulk_create(annotations, batch_size=BATCH)
     by_claim_and_user = {(a.claim_id, a.annotator.username): a for a in annotations}
     sources, reviews = [], []
     for record, claim in zip(claims, new_claims, strict=True):
@@ -301,20 +343,58 @@ def write_dataset(
                     created_at=r.created_at,
                 )
             )
-    Source.objects.bulk_create(sources, batch_size=1000)
+    Source.objects.bulk_create(sources, batch_size=BATCH)
     dated = [(review, review.created_at) for review in reviews]
-    Review.objects.bulk_create(reviews, batch_size=1000)
+    Review.objects.bulk_create(reviews, batch_size=BATCH)
     # created_at is set on insert; the history keeps the times it happened at.
     for review, created_at in dated:
         if created_at is not None:
             review.created_at = created_at
-    Review.objects.bulk_update([r for r, at in dated if at], ["created_at"], batch_size=1000)
-    summary.documents = len(documents)
-    summary.claims = len(new_claims)
-    summary.annotations = len(annotations)
-    summary.sources = len(sources)
-    summary.reviews = len(reviews)
-    return summary
+    Review.objects.bulk_update([r for r, at in dated if at], ["created_at"], batch_size=BATCH)
+
+
+def batches(items: Iterable[ClaimRecord]) -> Iterator[list[ClaimRecord]]:
+    batch: list[ClaimRecord] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def record_import(actor, project: Project, name: str, fmt: str, summary: ImportSummary) -> None:
+    record_event(
+        actor,
+        project,
+        "import",
+        after={
+            "file": name,
+            "format": fmt,
+            "claims": summary.claims,
+            "documents": summary.documents,
+            "skipped_lines": summary.n_skipped,
+        },
+    )
+
+
+def finish(summary: ImportSummary, errors: list[InvalidInput], skip_bad_lines: bool) -> None:
+    """Refuse a file with bad lines (unless they are to be skipped) or with no claims;
+    otherwise note what is skipped in the summary."""
+    errors.sort(key=lambda e: e.line or 0)
+    if errors and not skip_bad_lines:
+        raise DatasetErrors(errors)
+    if not summary.claims:
+        raise InvalidInput("The file holds no claims to import.")
+    summary.n_skipped = len(errors)
+    summary.skipped = [error_dict(e) for e in errors[:LISTED]]
+
+
+def locked(project: Project) -> Project:
+    # Two imports of the same file at once must not both pass the "already in the
+    # project" checks and import it twice.
+    return Project.objects.select_for_update().select_related("rating_scale").get(pk=project.pk)
 
 
 def import_dataset(
@@ -329,46 +409,135 @@ def import_dataset(
 ) -> ImportSummary:
     """Import a dataset file into the project; see the module docstring for the rules."""
     content = decode_upload(data, name) if isinstance(data, bytes) else data
-    with transaction.atomic():
-        # Lock the project row: two imports of the same file at once must not both pass
-        # the "already in the project" checks and import it twice.
-        project = (
-            Project.objects.select_for_update().select_related("rating_scale").get(pk=project.pk)
+    if fmt == "jsonl":
+        # Split on line feeds only: str.splitlines() would also cut a JSON string at the
+        # U+2028 line separators that web text carries and JSON leaves unescaped.
+        return import_jsonl(
+            project,
+            actor,
+            name,
+            lambda: iter(content.split("\n")),
+            dry_run=dry_run,
+            skip_bad_lines=skip_bad_lines,
         )
+    with transaction.atomic():
+        project = locked(project)
         parsed = parse_dataset(project, fmt, name, content)
         claims = check_against_project(project, fmt, parsed)
-        errors = sorted(parsed.errors, key=lambda e: e.line or 0)
-        if errors and not skip_bad_lines:
-            raise DatasetErrors(errors)
-        if not claims:
-            raise InvalidInput("The file holds no claims to import.")
+        summary = ImportSummary(format=fmt, dry_run=dry_run)
+        for claim in claims:
+            summary.count(claim)
+        finish(summary, parsed.errors, skip_bad_lines)
         lay_out_groups(project, parsed, claims)
-        users, missing = accounts_for(claims, dry_run)
-        if dry_run:
-            summary = ImportSummary(format=fmt, dry_run=True)
-            used = {c.document_key for c in claims}
-            summary.documents = sum(
-                1 for d in parsed.documents.values() if d.key in used or fmt == "jsonl"
-            )
-            summary.claims = len(claims)
-            summary.annotations = sum(len(c.annotations) for c in claims)
-            summary.sources = sum(len(a.sources) for c in claims for a in c.annotations)
-            summary.reviews = sum(len(c.reviews) for c in claims)
-        else:
-            summary = write_dataset(project, actor, fmt, parsed, claims, users)
-            record_event(
-                actor,
-                project,
-                "import",
-                after={
-                    "file": name,
-                    "format": fmt,
-                    "claims": summary.claims,
-                    "documents": summary.documents,
-                    "skipped_lines": len(errors),
-                },
-            )
-        summary.new_accounts = missing
-        summary.n_skipped = len(errors)
-        summary.skipped = [error_dict(e) for e in errors[:LISTED]]
+        used = {c.document_key for c in claims}
+        records = [d for d in parsed.documents.values() if d.key in used and d.text is not None]
+        summary.documents = len(records)
+        users, summary.new_accounts = accounts_for(
+            set().union(*(people_in(c) for c in claims)), dry_run
+        )
+        if not dry_run:
+            documents = create_documents(project, actor, fmt, records)
+            for batch in batches(claims):
+                write_claims(project, documents, batch, users)
+            record_import(actor, project, name, fmt, summary)
     return summary
+
+
+def import_jsonl(
+    project: Project,
+    actor,
+    name: str,
+    open_lines: Callable[[], Iterator[str]],
+    *,
+    dry_run: bool = False,
+    skip_bad_lines: bool = False,
+) -> ImportSummary:
+    """Import a native JSONL file whose lines `open_lines()` gives, afresh each time it is
+    called. The first reading checks every line and keeps only the documents (a claim's
+    offsets are checked against its document's text); the second parses the good claims
+    again and writes them a batch at a time. Memory holds the documents, not the claims."""
+    summary = ImportSummary(format="jsonl", dry_run=dry_run)
+    documents: dict[str, DocumentRecord] = {}
+    errors: list[InvalidInput] = []
+    with transaction.atomic():
+        project = locked(project)
+        allowed = allowed_verdicts(project)
+        bad_documents: dict[str, InvalidInput] = {}
+        first_line: dict[str, int | None] = {}
+        names: set[str] = set()
+        for item in jsonl.parse_lines(open_lines(), documents):
+            if isinstance(item, InvalidInput):
+                errors.append(item)
+            elif isinstance(item, DocumentRecord):
+                digest = hash_content(item.text)
+                in_project = Document.objects.filter(project=project, content_hash=digest).exists()
+                problem = document_problem(item, digest, in_project, first_line)
+                if problem is not None:
+                    bad_documents[item.key] = problem
+                    errors.append(problem)
+            else:
+                try:
+                    if item.document_key in bad_documents:
+                        raise orphan_error(item, bad_documents[item.document_key])
+                    check_verdicts(item, allowed, "jsonl")
+                except InvalidInput as exc:
+                    errors.append(exc)
+                else:
+                    summary.count(item)
+                    names |= people_in(item)
+        finish(summary, errors, skip_bad_lines)
+        good = [d for key, d in documents.items() if key not in bad_documents]
+        summary.documents = len(good)
+        users, summary.new_accounts = accounts_for(names, dry_run)
+        if not dry_run:
+            created = create_documents(project, actor, "jsonl", good)
+            skip = {e.line for e in errors} | {d.line for d in documents.values()}
+            for batch in batches(second_reading(open_lines(), documents, skip)):
+                write_claims(project, created, batch, users)
+            record_import(actor, project, name, "jsonl", summary)
+    return summary
+
+
+def second_reading(
+    lines: Iterator[str], documents: dict[str, DocumentRecord], skip: set[int]
+) -> Iterator[ClaimRecord]:
+    """The good claims again, for writing. A line that fails now passed the first
+    reading, so the file changed in between: the import stops and writes nothing."""
+    for item in jsonl.parse_lines(lines, documents, skip):
+        if isinstance(item, InvalidInput):
+            raise InvalidInput(f"The file changed while it was imported: {item}", line=item.line)
+        assert isinstance(item, ClaimRecord)
+        yield item
+
+
+def lines_of(path: Path) -> Iterator[str]:
+    """The file's lines as text, one at a time; a line that is not UTF-8 is named."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise InvalidInput(f"{path.name} is not valid UTF-8 text.", line=number) from None
+            yield text.removeprefix("\ufeff") if number == 1 else text
+
+
+def import_dataset_file(
+    project: Project,
+    actor,
+    fmt: str,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    skip_bad_lines: bool = False,
+) -> ImportSummary:
+    """Import a file on disk (the command, which has no upload size limit): a native JSONL
+    file line by line, the other formats whole."""
+    options = {"dry_run": dry_run, "skip_bad_lines": skip_bad_lines}
+    if fmt == "jsonl":
+        return import_jsonl(project, actor, path.name, lambda: lines_of(path), **options)
+    try:
+        content = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise InvalidInput(f"{path.name} is not valid UTF-8 text.", line=line) from None
+    return import_dataset(project, actor, fmt, path.name, content, **options)

@@ -1,9 +1,11 @@
 """Native JSONL in: restores documents (with their text), claims, annotations with their
-sources, and review history, exactly as the native export wrote them."""
+sources, and review history, exactly as the native export wrote them. Read one line at a
+time, so a backup of any size is restored in bounded memory (see imports.import_jsonl)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Container, Iterable, Iterator
 from typing import Any
 
 from ..errors import InvalidInput
@@ -12,7 +14,6 @@ from .records import (
     AnnotationRecord,
     ClaimRecord,
     DocumentRecord,
-    ParsedFile,
     ReviewRecord,
     choice_field,
     date_field,
@@ -22,6 +23,13 @@ from .records import (
 )
 
 SOURCE_TEXT_FIELDS = ("title", "publisher", "quote", "question", "answer", "snapshot_sha256")
+# The choices, listed once: `.values` builds a new list at every call, for every line.
+SOURCE_STANCES = Source.Stance.values
+ANNOTATION_STATES = Annotation.State.values
+ANNOTATION_STANCES = ["", *Stance.values]
+REVIEW_ACTIONS = Review.Action.values
+CLAIM_ORIGINS = Claim.Origin.values
+CLAIM_STATUSES = ClaimStatus.values
 
 
 def parse_document(row: dict[str, Any], line: int) -> DocumentRecord:
@@ -50,7 +58,7 @@ def parse_source(raw: Any, where: str, line: int) -> dict[str, Any]:
     if not source["url"]:
         raise InvalidInput("is missing.", field=f"{where}.url", line=line)
     source["stance"] = choice_field(
-        raw.get("stance"), f"{where}.stance", line, Source.Stance.values, Source.Stance.NEUTRAL
+        raw.get("stance"), f"{where}.stance", line, SOURCE_STANCES, Source.Stance.NEUTRAL
     )
     source["published_at"] = datetime_field(raw.get("published_at"), f"{where}.published_at", line)
     source["fetched_at"] = datetime_field(raw.get("fetched_at"), f"{where}.fetched_at", line)
@@ -60,7 +68,7 @@ def parse_source(raw: Any, where: str, line: int) -> dict[str, Any]:
 def parse_annotation(raw: Any, where: str, line: int) -> AnnotationRecord:
     if not isinstance(raw, dict):
         raise InvalidInput("must be an object.", field=where, line=line)
-    state = choice_field(raw.get("state"), f"{where}.state", line, Annotation.State.values, "draft")
+    state = choice_field(raw.get("state"), f"{where}.state", line, ANNOTATION_STATES, "draft")
     submitted_at = datetime_field(raw.get("submitted_at"), f"{where}.submitted_at", line)
     if state == Annotation.State.SUBMITTED and submitted_at is None:
         raise InvalidInput(
@@ -79,7 +87,7 @@ def parse_annotation(raw: Any, where: str, line: int) -> AnnotationRecord:
         raise InvalidInput("must be a list.", field=f"{where}.sources", line=line)
     return AnnotationRecord(
         annotator=text_field(raw.get("annotator"), f"{where}.annotator", line, required=True),
-        stance=choice_field(raw.get("stance"), f"{where}.stance", line, ["", *Stance.values]),
+        stance=choice_field(raw.get("stance"), f"{where}.stance", line, ANNOTATION_STANCES),
         verdict=text_field(raw.get("verdict"), f"{where}.verdict", line, max_length=200),
         rationale=text_field(raw.get("rationale"), f"{where}.rationale", line),
         checkworthy=checkworthy,
@@ -95,7 +103,7 @@ def parse_review(raw: Any, where: str, line: int) -> ReviewRecord:
         raise InvalidInput("must be an object.", field=where, line=line)
     review = ReviewRecord(
         editor=text_field(raw.get("editor"), f"{where}.editor", line, required=True),
-        action=choice_field(raw.get("action"), f"{where}.action", line, Review.Action.values),
+        action=choice_field(raw.get("action"), f"{where}.action", line, REVIEW_ACTIONS),
         verdict=text_field(raw.get("verdict"), f"{where}.verdict", line, max_length=200),
         comment=text_field(raw.get("comment"), f"{where}.comment", line),
         annotation_by=raw.get("annotation_by") or None,
@@ -159,8 +167,8 @@ def parse_claim(
             row.get("scorer_version"), "scorer_version", line, max_length=100
         ),
         claim_types=claim_types,
-        origin=choice_field(row.get("origin"), "origin", line, Claim.Origin.values, "imported"),
-        status=choice_field(row.get("status"), "status", line, ClaimStatus.values),
+        origin=choice_field(row.get("origin"), "origin", line, CLAIM_ORIGINS, "imported"),
+        status=choice_field(row.get("status"), "status", line, CLAIM_STATUSES),
         final_verdict=text_field(verdict.get("key"), "final_verdict.key", line, max_length=200),
         final_rationale=text_field(verdict.get("rationale"), "final_verdict.rationale", line),
         rejection_reason=text_field(row.get("rejection_reason"), "rejection_reason", line),
@@ -186,10 +194,17 @@ def parse_claim(
     return claim
 
 
-def parse(content: str, name: str) -> ParsedFile:
-    parsed = ParsedFile()
-    for line, raw in enumerate(content.splitlines(), start=1):
-        if not raw.strip():
+def parse_lines(
+    lines: Iterable[str],
+    documents: dict[str, DocumentRecord],
+    skip: Container[int] = (),
+) -> Iterator[DocumentRecord | ClaimRecord | InvalidInput]:
+    """Each record of the file, or the error that makes its line bad, one line at a time.
+    Documents are added to `documents` as they come: a claim's offsets are checked against
+    its document's text, which must come before it. Lines numbered in `skip` are passed
+    over unread."""
+    for line, raw in enumerate(lines, start=1):
+        if line in skip or not raw.strip():
             continue
         try:
             try:
@@ -201,11 +216,18 @@ def parse(content: str, name: str) -> ParsedFile:
             kind = row.get("type")
             if kind == "document":
                 document = parse_document(row, line)
-                parsed.documents[document.key] = document
+                if document.key in documents:
+                    raise InvalidInput(
+                        f"document {document.key} is already on line "
+                        f"{documents[document.key].line}.",
+                        field="id",
+                        line=line,
+                    )
+                documents[document.key] = document
+                yield document
             elif kind == "claim":
-                parsed.claims.append(parse_claim(row, line, parsed.documents))
+                yield parse_claim(row, line, documents)
             else:
                 raise InvalidInput("must be 'document' or 'claim'.", field="type", line=line)
         except InvalidInput as exc:
-            parsed.errors.append(exc)
-    return parsed
+            yield exc

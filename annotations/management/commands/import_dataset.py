@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from ...errors import InvalidInput
-from ...imports import IMPORT_FORMATS, DatasetErrors, import_dataset
+from ...imports import IMPORT_FORMATS, DatasetErrors, import_dataset_file
 from ...models import Project
 
 
@@ -37,17 +37,13 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"No file at {path}.")
         try:
-            # Read here rather than as an upload: the command has no upload size limit.
-            content = file.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise CommandError(f"{path} is not valid UTF-8 text.") from None
-        try:
-            summary = import_dataset(
+            # From the file itself, not as an upload: the command has no size limit, and
+            # a native JSONL backup is read line by line.
+            summary = import_dataset_file(
                 project_obj,
                 user,
                 format,
-                file.name,
-                content,
+                file,
                 dry_run=options["dry_run"],
                 skip_bad_lines=options["skip_bad_lines"],
             )
