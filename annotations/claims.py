@@ -40,8 +40,9 @@ def store_candidates(
             for candidate in candidates
             if candidate.score >= threshold and (candidate.start, candidate.end) not in kept_spans
         ]
-        # "Checked before?": the organisation's claims with a verdict, vectorised once for this run.
-        matcher = checked_claims_matcher(document.project, document.pk) if kept else None
+        # "Checked before?": the organisation's claims with a verdict, vectorised (and kept
+        # by this process until they change).
+        checked = checked_claims_matcher(document.project) if kept else None
         # Claim instances are heavy; building them a batch at a time keeps a 5 MB transcript's
         # tens of thousands of claims within a few tens of MB.
         for offset in range(0, len(kept), _STORE_BATCH):
@@ -60,7 +61,7 @@ def store_candidates(
                 for candidate in kept[offset : offset + _STORE_BATCH]
             ]
             Claim.objects.bulk_create(new_claims)
-            store_matches(new_claims, document.project, matcher)
+            store_matches(new_claims, document.project, checked, document.pk)
             created += len(new_claims)
         document.extraction_status = ExtractionStatus.DONE
         document.extraction_error = ""

@@ -2,41 +2,97 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Count, Max
 
 from .extraction.matching import ClaimMatcher
 from .models import Claim, ClaimMatch
 
-
-def checked_claims_matcher(project, exclude_document_id: int | None = None) -> ClaimMatcher | None:
-    """The organisation's claims with a verdict, vectorised once; None when there are none.
-
-    A claim of the excluded document (the one being extracted) is left out: a claim kept through
-    re-extraction must not be reported as checked before by its own copy."""
-    earlier = (
-        Claim.objects.with_verdict()
-        .filter(project__in=project.organisation_projects())
-        .values_list("pk", "text")
-    )
-    if exclude_document_id is not None:
-        earlier = earlier.exclude(document_id=exclude_document_id)
-    earlier = list(earlier)
-    return ClaimMatcher(earlier) if earlier else None
+# How many organisations' matchers a worker process keeps.
+CACHED_ORGANISATIONS = 4
 
 
-def store_matches(claims: Sequence[Claim], project, matcher: ClaimMatcher | None) -> int:
-    """Store the matches of new claims against the vectorised earlier claims, above the project's
-    match threshold (at most ten per claim, best first). Returns the number stored."""
-    if not claims or matcher is None:
+@dataclass
+class CheckedClaims:
+    """An organisation's claims with a verdict, vectorised: the matcher's ids are
+    (claim id, document id), so a document's own claims can be left out of its matches."""
+
+    matcher: ClaimMatcher
+    version: tuple
+
+
+class MatcherCache:
+    """Vectorising an organisation's checked claims takes seconds once there are tens of
+    thousands of them (an imported archive of fact-checks), and extraction needs them for
+    every document. A process keeps the last matcher of each organisation and builds it
+    again only when the checked claims changed: one aggregate query tells (how many, the
+    newest id, the latest change; a verdict given, edited or taken back saves the claim)."""
+
+    def __init__(self, size: int = CACHED_ORGANISATIONS) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple[str, object], CheckedClaims] = OrderedDict()
+        self.lock = threading.Lock()
+        self.builds = 0
+
+    def get(self, project) -> CheckedClaims | None:
+        projects = project.organisation_projects()
+        # Named as organisation_projects() chooses them, without a query of its own.
+        organisation = project.organisation_name.strip().lower()
+        key = ("organisation", organisation) if organisation else ("project", project.pk)
+        checked = Claim.objects.with_verdict().filter(project__in=projects)
+        version = tuple(
+            checked.aggregate(n=Count("id"), last=Max("id"), changed=Max("updated_at")).values()
+        )
+        if version[0] == 0:
+            return None
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None and entry.version == version:
+                self.entries.move_to_end(key)
+                return entry
+        earlier = [
+            ((pk, document_id), text)
+            for pk, document_id, text in checked.values_list("pk", "document_id", "text")
+        ]
+        entry = CheckedClaims(ClaimMatcher(earlier), version)
+        with self.lock:
+            self.builds += 1
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return entry
+
+
+matchers = MatcherCache()
+
+
+def checked_claims_matcher(project) -> CheckedClaims | None:
+    """The organisation's claims with a verdict, vectorised; None when there are none."""
+    return matchers.get(project)
+
+
+def store_matches(
+    claims: Sequence[Claim], project, checked: CheckedClaims | None, document_id: int | None = None
+) -> int:
+    """Store the matches of new claims against the organisation's checked claims, above the
+    project's match threshold (at most ten per claim, best first), leaving out the claims of
+    `document_id` (the document being extracted: a claim kept through re-extraction must
+    not be reported as checked before by its own copy). Returns the number stored."""
+    if not claims or checked is None:
         return 0
-    found = matcher.match([claim.text for claim in claims], project.match_threshold)
-    rows = [
-        ClaimMatch(claim=claim, matched_claim_id=matched_id, score=score)
-        for claim, hits in zip(claims, found, strict=True)
-        for matched_id, score in hits[:10]
-    ]
+    found = checked.matcher.match([claim.text for claim in claims], project.match_threshold)
+    rows = []
+    for claim, hits in zip(claims, found, strict=True):
+        others = [(pk, score) for (pk, in_document), score in hits if in_document != document_id]
+        rows += [
+            ClaimMatch(claim=claim, matched_claim_id=pk, score=score) for pk, score in others[:10]
+        ]
     ClaimMatch.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
     return len(rows)
 

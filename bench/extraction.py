@@ -8,6 +8,9 @@ sentences/s, claims stored/s and the worker's peak resident memory (VmHWM of the
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench REDIS_URL=redis://127.0.0.1:6379/1 \\
         .venv/bin/python bench/extraction.py [--limit N] [--scorer light|transformer ...]
 
+With --checked LIAR.tsv the organisation first gets that archive of earlier fact-checks, which
+every new claim is matched against.
+
 Targets: light >= 50 articles/s and < 300 MB; transformer >= 5 articles/s and < 600 MB.
 """
 
@@ -40,6 +43,7 @@ from django.core.management import call_command  # noqa: E402
 
 from annotations.extraction import available_scorers  # noqa: E402
 from annotations.extraction.sentences import split_sentences  # noqa: E402
+from annotations.imports import import_dataset_file  # noqa: E402
 from annotations.ingest import create_documents, parse_jsonl  # noqa: E402
 from annotations.models import Claim, Document, ExtractionStatus, Project, RatingScale  # noqa: E402
 from factcheck.celery import app  # noqa: E402
@@ -93,7 +97,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run(scorer: str, content: str, limit: int) -> dict:
+def run(scorer: str, content: str, limit: int, checked: Path | None = None) -> dict:
     user, _ = get_user_model().objects.get_or_create(username="bench")
     project = Project.objects.create(
         slug=f"bench-{scorer}-{time.time_ns()}",
@@ -102,6 +106,11 @@ def run(scorer: str, content: str, limit: int) -> dict:
         scorer=scorer,
         organisation_name=f"Bench {time.time_ns()}",
     )
+    n_checked = 0
+    if checked is not None:
+        # An archive of earlier fact-checks in the organisation: every new claim is matched
+        # against all of them ("checked before?").
+        n_checked = import_dataset_file(project, user, "liar", checked).claims
     docs = parse_jsonl(content)[:limit]
     worker = start_worker()
     try:
@@ -141,6 +150,7 @@ def run(scorer: str, content: str, limit: int) -> dict:
         "sentences_per_s": round(sentences / elapsed, 1),
         "claims_stored_per_s": round(claims / elapsed, 1),
         "claims": claims,
+        "checked_claims_in_organisation": n_checked,
         "worker_peak_rss_mb": round(peak, 1),
         "worker_cpu_s": round(worker_cpu, 1),
         "articles_per_worker_cpu_s": round(len(documents) / worker_cpu, 1),
@@ -214,6 +224,12 @@ def main() -> None:
     )
     parser.add_argument("--articles", type=Path, default=ARTICLES)
     parser.add_argument(
+        "--checked",
+        type=Path,
+        help="A LIAR TSV imported first as the organisation's earlier fact-checks, e.g. "
+        "../shared/datasets/liar/train.tsv (10,240 claims).",
+    )
+    parser.add_argument(
         "--long-transcript-mb",
         type=float,
         default=0,
@@ -235,7 +251,7 @@ def main() -> None:
         if not available_scorers()[scorer]:
             print(json.dumps({"scorer": scorer, "skipped": "model not installed"}))
             continue
-        print(json.dumps(run(scorer, content, limit)), flush=True)
+        print(json.dumps(run(scorer, content, limit, args.checked)), flush=True)
         if args.long_transcript_mb:
             print(json.dumps(run_long(scorer, args.long_transcript_mb)), flush=True)
 

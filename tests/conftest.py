@@ -85,6 +85,16 @@ def tasks_in_process(request):
         app.conf.task_always_eager = before
 
 
+@pytest.fixture(autouse=True)
+def fresh_matchers():
+    """Each test starts with no organisation's checked claims vectorised in this process."""
+    from annotations.matches import matchers
+
+    matchers.entries.clear()
+    yield
+    matchers.entries.clear()
+
+
 @pytest.fixture
 def project(db):
     return ProjectFactory()

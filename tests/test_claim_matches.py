@@ -2,6 +2,8 @@
 
 import pytest
 
+from annotations.claims import run_extraction
+from annotations.matches import matchers
 from annotations.models import Claim, ClaimMatch, ClaimStatus, Project
 from annotations.tasks import extract_claims, match_checked_claim
 
@@ -157,3 +159,58 @@ def test_the_claim_page_says_when_nothing_matched(client, project, annotator):
     claim = ClaimFactory(document=DocumentFactory(project=project))
     client.force_login(annotator)
     assert "No earlier claim" in client.get(f"/claims/{claim.pk}/").content.decode()
+
+
+def test_the_checked_claims_are_vectorised_again_only_when_they_change(
+    api, project, annotator, django_capture_on_commit_callbacks
+):
+    earlier = checked_claim(project)
+    builds = matchers.builds
+    first = add_document(api, annotator, project, NEW_TEXT, django_capture_on_commit_callbacks)
+    second = add_document(
+        api, annotator, project, NEW_TEXT + " Thanks.", django_capture_on_commit_callbacks
+    )
+    assert matchers.builds == builds + 1  # the second document reused the first's matcher
+    for document_id in (first, second):
+        match = ClaimMatch.objects.get(claim=claim_with(document_id, "unemployment dropped"))
+        assert match.matched_claim == earlier
+
+    # A new verdict changes the checked claims: the next document sees it.
+    crime = checked_claim(project, "Crime went up 10 percent in Chicago.")
+    third = add_document(
+        api, annotator, project, NEW_TEXT + " Goodbye.", django_capture_on_commit_callbacks
+    )
+    assert matchers.builds == builds + 2
+    assert ClaimMatch.objects.get(claim=claim_with(third, "Chicago")).matched_claim == crime
+
+    # A verdict taken back: that claim is no longer "checked before".
+    earlier.final_verdict = ""
+    earlier.status = ClaimStatus.IN_REVIEW
+    earlier.save()
+    fourth = add_document(
+        api, annotator, project, NEW_TEXT + " Bye.", django_capture_on_commit_callbacks
+    )
+    assert matchers.builds == builds + 3
+    assert not ClaimMatch.objects.filter(claim=claim_with(fourth, "unemployment dropped")).exists()
+
+
+def test_re_extraction_does_not_match_a_document_with_its_own_checked_claim(project):
+    document = DocumentFactory(project=project, text=NEW_TEXT)
+    sentence = "Last year unemployment dropped to 3.5 per cent, its lowest level in fifty years."
+    start = NEW_TEXT.index(sentence)
+    # Checked by hand, over a span a little shorter than the sentence the extractor finds.
+    own = ClaimFactory(
+        document=document,
+        text=sentence[:-1],
+        start=start,
+        end=start + len(sentence) - 1,
+        origin=Claim.Origin.MANUAL,
+        status=ClaimStatus.APPROVED,
+        final_verdict="false",
+    )
+    other = checked_claim(project, "Crime rose by 10 percent in Chicago.")
+    run_extraction(document)
+    assert Claim.objects.filter(document=document, text=sentence).exists()
+    assert not ClaimMatch.objects.filter(matched_claim=own).exists()
+    chicago = Claim.objects.get(document=document, text__contains="Chicago")
+    assert [m.matched_claim for m in ClaimMatch.objects.filter(claim=chicago)] == [other]
