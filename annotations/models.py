@@ -3,11 +3,15 @@ annotations with their sources, editorial reviews and the audit trail."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 
 from django.conf import settings
-from django.db import models
+from django.core.files.storage import default_storage
+from django.db import models, transaction
 from django.db.models import Case, Count, F, Max, Min, Q, Value, When
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 
 class Role(models.TextChoices):
@@ -689,6 +693,22 @@ class Export(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def expires_at(self) -> datetime.datetime | None:
+        """When prune_exports will delete it."""
+        if self.finished_at is None:
+            return None
+        return self.finished_at + datetime.timedelta(days=settings.EXPORT_RETENTION_DAYS)
+
+
+@receiver(post_delete, sender=Export)
+def delete_export_file(sender, instance: Export, **kwargs) -> None:
+    """An export's file goes with its row, however the row goes (pruned, or with its
+    project); only once the deletion is committed, so a rollback keeps both."""
+    if instance.file:
+        name = instance.file
+        transaction.on_commit(lambda: default_storage.delete(name))
 
 
 class AuditEvent(models.Model):

@@ -161,6 +161,10 @@ MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Background export files are deleted this many days after they were finished (when a new
+# export is requested, and by `manage.py prune_exports`): a million-claim JSONL is 2.4 GB.
+EXPORT_RETENTION_DAYS = env_int("FACTCHECK_EXPORT_RETENTION_DAYS", 7)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

@@ -3,9 +3,14 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import io
 
 import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.utils import timezone
 
 from annotations.exports import jobs
 from annotations.models import Export
@@ -137,3 +142,51 @@ def test_it_rejects_an_unknown_format(api, project, editor):
 def test_it_rejects_other_projects(api, project, stranger):
     assert request(api, stranger, project, format="csv").status_code == 404
     assert api(stranger).get(f"/api/projects/{project.slug}/exports/").status_code == 404
+
+
+def finished_export(project, editor, days_ago: float) -> Export:
+    export = jobs.run_export(
+        Export.objects.create(project=project, requested_by=editor, format="csv")
+    )
+    finished = timezone.now() - datetime.timedelta(days=days_ago)
+    Export.objects.filter(pk=export.pk).update(finished_at=finished)
+    export.refresh_from_db()
+    assert default_storage.exists(export.file)
+    return export
+
+
+def test_exports_past_their_retention_are_deleted_with_their_files(
+    api, project, editor, small, settings, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_RETENTION_DAYS = 7
+    old = finished_export(project, editor, days_ago=8)
+    recent = finished_export(project, editor, days_ago=1)
+    running = Export.objects.create(project=project, format="csv", status=Export.Status.RUNNING)
+    body = api(editor).get(f"/api/exports/{recent.pk}/").json()
+    expires = datetime.datetime.fromisoformat(body["expires_at"])
+    assert expires == recent.finished_at + datetime.timedelta(days=7)
+
+    # Requesting an export prunes the old ones.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert request(api, editor, project, format="csv").status_code == 202
+    assert not Export.objects.filter(pk=old.pk).exists()
+    assert not default_storage.exists(old.file)
+    assert Export.objects.filter(pk__in=[recent.pk, running.pk]).count() == 2
+    assert default_storage.exists(recent.file)
+    assert api(editor).get(f"/api/exports/{old.pk}/").status_code == 404
+
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("prune_exports", days=0, stdout=out)
+    assert "Deleted 2 exports" in out.getvalue()  # the recent one and the one just made
+    assert not default_storage.exists(recent.file)
+    assert Export.objects.filter(pk=running.pk).exists()
+
+
+def test_deleting_a_project_deletes_its_export_files(
+    project, editor, small, django_capture_on_commit_callbacks
+):
+    export = finished_export(project, editor, days_ago=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        project.delete()
+    assert not default_storage.exists(export.file)

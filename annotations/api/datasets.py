@@ -26,6 +26,9 @@ class ExportSerializer(serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     download_url = serializers.SerializerMethodField()
+    expires_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="When the file is deleted."
+    )
 
     class Meta:
         model = Export
@@ -43,6 +46,7 @@ class ExportSerializer(serializers.ModelSerializer):
             "sha256",
             "created_at",
             "finished_at",
+            "expires_at",
             "download_url",
         ]
 

@@ -3,6 +3,7 @@ into storage, recording progress, the row count and the file's sha256 on the row
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 import tempfile
@@ -33,6 +34,7 @@ def request_export(project: Project, user, name: str, filters: ExportFilters) ->
         raise InvalidInput(
             f"Unknown format {name!r}; use one of {', '.join(FORMATS)}.", field="format"
         )
+    prune_exports()
     with transaction.atomic():
         export = Export.objects.create(
             project=project, requested_by=user, format=name, filters=filters.to_json()
@@ -85,6 +87,19 @@ def run_export(export: Export) -> Export:
     )
     export.refresh_from_db()
     return export
+
+
+def prune_exports(days: int | None = None) -> int:
+    """Delete the exports finished more than `days` (EXPORT_RETENTION_DAYS) ago, with their
+    files. Returns how many were deleted."""
+    days = settings.EXPORT_RETENTION_DAYS if days is None else days
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    old = Export.objects.filter(finished_at__lt=cutoff)
+    count = 0
+    for export in old.iterator():
+        export.delete()  # its file goes with it (models.delete_export_file)
+        count += 1
+    return count
 
 
 def mark_export_failed(export_id: int, error: str) -> None:
