@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -42,10 +43,16 @@ def test_the_export_page_shows_live_progress(live_server):
         page.screenshot(path=str(SCREENSHOTS / "export-progress.png"), full_page=True)
 
         Export.objects.filter(pk=export.pk).update(
-            status="done", rows_done=400, row_count=400, sha256="ab" * 32, file="x"
+            status="done",
+            rows_done=400,
+            row_count=400,
+            sha256="ab" * 32,
+            file="x",
+            finished_at=datetime.datetime(2026, 11, 30, 9, 15, tzinfo=datetime.UTC),
         )
         expect(row.locator(".file a")).to_have_text("Download")
         expect(row.locator(".file a")).to_have_attribute("href", f"/exports/{export.pk}/download/")
-        expect(row.locator(".file .meta")).to_contain_text("400 records")
+        expect(row.locator(".file .meta").first).to_contain_text("400 records")
+        expect(row.locator(".file")).to_contain_text("Kept until 2026-12-07 09:15 UTC")
         page.screenshot(path=str(SCREENSHOTS / "export-done.png"), full_page=True)
         browser.close()

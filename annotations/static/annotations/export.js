@@ -28,6 +28,12 @@
       meta.className = "meta";
       meta.textContent = `${data.row_count} records · sha256 ${data.sha256}`;
       cell.append(link, meta);
+      if (data.expires_at) {
+        const kept = document.createElement("div");
+        kept.className = "meta";
+        kept.textContent = `Kept until ${data.expires_at.slice(0, 16).replace("T", " ")} UTC`;
+        cell.append(kept);
+      }
     }
   }
 
