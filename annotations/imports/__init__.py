@@ -465,12 +465,17 @@ def import_jsonl(
         bad_documents: dict[str, InvalidInput] = {}
         first_line: dict[str, int | None] = {}
         names: set[str] = set()
+        # A restore goes into an empty project: then no document can be there already.
+        project_documents = Document.objects.filter(project=project)
+        has_documents = project_documents.exists()
         for item in jsonl.parse_lines(open_lines(), documents):
             if isinstance(item, InvalidInput):
                 errors.append(item)
             elif isinstance(item, DocumentRecord):
                 digest = hash_content(item.text)
-                in_project = Document.objects.filter(project=project, content_hash=digest).exists()
+                in_project = (
+                    has_documents and project_documents.filter(content_hash=digest).exists()
+                )
                 problem = document_problem(item, digest, in_project, first_line)
                 if problem is not None:
                     bad_documents[item.key] = problem
