@@ -3,16 +3,13 @@
 import importlib.util
 import io
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 from django.core.management import call_command
 
-from annotations.extraction.scoring import LIGHT_MODEL_PATH, load_light_model
 from annotations.management.commands import evaluate_extraction
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,11 +120,11 @@ def test_the_transformer_path_trains_exports_and_scores_without_torch(tmp_path) 
     output = run("train_extractor", "--scorer", "transformer", "--tiny", "--output", str(tmp_path))
     assert "Saved transformer-" in output
     assert "held_aside_debates_cfs" in output
-    files = {p.name for p in tmp_path.iterdir()}
-    assert {"model.int8.onnx", "tokenizer.json", "meta.json"} <= files
-    # The bundle's own light model is kept only when validation chose to average it in.
-    blend = json.loads((tmp_path / "meta.json").read_text())["blend"]
-    assert ("light.json.gz" in files) == (blend["light_weight"] > 0)
+    assert {p.name for p in tmp_path.iterdir()} == {
+        "model.int8.onnx",
+        "tokenizer.json",
+        "meta.json",
+    }
     # Served in a fresh process: onnxruntime and tokenizers only, torch never imported.
     script = (
         "import sys; from pathlib import Path\n"
@@ -163,29 +160,14 @@ def test_the_validation_threshold_is_what_scores_half(tmp_path) -> None:
     meta = json.loads((model_dir / "meta.json").read_text())
     assert meta["training"]["validation_sentences"] > 0
     assert meta["training"]["kept_epoch"] == 1
-    # Every light weight was tried on the validation debates; the best F1 was kept.
-    blend = meta["blend"]
-    assert [t["light_weight"] for t in blend["tried"]] == [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
-    assert blend["f1"] == max(t["f1"] for t in blend["tried"])
-    threshold = blend["threshold"]
+    threshold = meta["threshold"]
     assert 0.05 <= threshold <= 0.95
-    texts = ["Taxes rose by 10 percent last year.", "Thank you."]
     model = TransformerModel(model_dir)
-    shifted = model.score(texts)
-    model.logit_shift = 0.0  # the models' own (averaged) probabilities
-    raw = model.score(texts)
+    shifted = model.score(["Taxes rose by 10 percent last year.", "Thank you."])
+    model.logit_shift = 0.0  # the network's own probabilities
+    raw = model.score(["Taxes rose by 10 percent last year.", "Thank you."])
     for served, own in zip(shifted, raw, strict=True):
         assert (served >= 0.5) == (own >= threshold)
-
-    # With a light model in the bundle, the served score averages the two logits.
-    shutil.copyfile(LIGHT_MODEL_PATH, model_dir / "light.json.gz")
-    meta["blend"] = {"light_weight": 0.4, "threshold": 0.6}
-    (model_dir / "meta.json").write_text(json.dumps(meta))
-    model = TransformerModel(model_dir)
-    encoder = model.encoder_logits(texts)
-    light = load_light_model().margins(texts)
-    expected = 1 / (1 + np.exp(np.log(0.6 / 0.4) - (0.6 * encoder + 0.4 * light)))
-    assert np.allclose(model.score(texts), expected, atol=1e-6)
 
 
 def test_batches_group_similar_lengths_and_cover_every_sentence() -> None:

@@ -72,29 +72,22 @@ class LightModel:
         self.coefficients = np.asarray(state["coefficients"], dtype=np.float32)
         self.intercept = float(state["intercept"])
 
-    def margins(self, sentences: list[str]) -> np.ndarray:
-        """The logistic regression's margin (logit) for each sentence; 0 is the decision threshold."""
-        margins = []
+    def score(self, sentences: list[str]) -> list[float]:
+        scores: list[float] = []
         # Character n-grams make wide sparse rows; batches keep a 5 MB transcript within a few tens of MB.
         for offset in range(0, len(sentences), _BATCH_SIZE):
             batch = sentences[offset : offset + _BATCH_SIZE]
             features: csr_matrix = hstack([v.transform(batch) for v in self.vectorizers]).tocsr()
-            margins.append(features @ self.coefficients + self.intercept)
-        return np.concatenate(margins) if margins else np.zeros(0, dtype=np.float32)
-
-    def score(self, sentences: list[str]) -> list[float]:
-        return [1.0 / (1.0 + math.exp(-float(m))) for m in self.margins(sentences)]
-
-
-def read_light_model(path: Path) -> LightModel:
-    with gzip.open(path, "rt", encoding="utf-8") as file:
-        return LightModel(json.load(file))
+            margins = features @ self.coefficients + self.intercept
+            scores.extend(1.0 / (1.0 + math.exp(-float(m))) for m in margins)
+        return scores
 
 
 @functools.cache
 def load_light_model(path: Path = LIGHT_MODEL_PATH) -> LightModel:
     """The committed light model, read once per process."""
-    return read_light_model(path)
+    with gzip.open(path, "rt", encoding="utf-8") as file:
+        return LightModel(json.load(file))
 
 
 @functools.cache

@@ -1,9 +1,8 @@
 """The transformer scorer at run time: a fine-tuned MiniLM sentence encoder, int8 ONNX, served by onnxruntime.
 
 No torch here. The model directory (``FACTCHECK_DATA_DIR/models/transformer/`` by default) holds
-``model.int8.onnx``, the encoder's ``tokenizer.json``, ``meta.json`` (version, maximum length, thresholds) and
-``light.json.gz``, a light model trained on the same sentences whose logit is averaged in with the weight chosen
-on the validation debates (``meta["blend"]``). Training and export live in ``transformer_training.py``.
+``model.int8.onnx``, the encoder's ``tokenizer.json`` and ``meta.json`` (version, maximum length). Training and
+export live in ``transformer_training.py``.
 """
 
 import json
@@ -15,7 +14,6 @@ import numpy as np
 MODEL_FILE = "model.int8.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 META_FILE = "meta.json"
-LIGHT_FILE = "light.json.gz"
 _BATCH_SIZE = 64
 
 
@@ -52,16 +50,8 @@ class TransformerModel:
         self.tokenizer = Tokenizer.from_file(str(model_dir / TOKENIZER_FILE))
         self.tokenizer.enable_truncation(max_length=int(self.meta["max_length"]))
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
-        # The bundle's own light model, when training found that averaging its logit in helps.
-        blend = self.meta.get("blend") or {}
-        self.light_weight = float(blend.get("light_weight", 0.0))
-        self.light = None
-        if self.light_weight:
-            from annotations.extraction.scoring import read_light_model
-
-            self.light = read_light_model(model_dir / LIGHT_FILE)
         # Scores are shifted so that the threshold chosen on validation debates becomes 0.5.
-        threshold = float(blend.get("threshold", self.meta.get("threshold", 0.5)))
+        threshold = float(self.meta.get("threshold", 0.5))
         self.logit_shift = float(np.log(threshold / (1.0 - threshold)))
         options = onnxruntime.SessionOptions()
         # One worker process is one scoring thread pool; keep it to the machine's share.
@@ -71,27 +61,18 @@ class TransformerModel:
             str(model_dir / MODEL_FILE), options, providers=["CPUExecutionProvider"]
         )
 
-    def encoder_logits(self, sentences: list[str]) -> np.ndarray:
-        """The fine-tuned encoder's own logit for each sentence, before any blending or shift."""
-        logits = np.zeros(len(sentences), dtype=np.float32)
-        # Sorting by length keeps padding small; logits are put back in the caller's order.
+    def score(self, sentences: list[str]) -> list[float]:
+        scores: list[float] = []
+        # Sorting by length keeps padding small; scores are put back in the caller's order.
         order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
+        by_position = [0.0] * len(sentences)
         for offset in range(0, len(order), _BATCH_SIZE):
             batch = order[offset : offset + _BATCH_SIZE]
             encodings = self.tokenizer.encode_batch([sentences[i] for i in batch])
             ids = np.array([e.ids for e in encodings], dtype=np.int64)
             mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-            (batch_logits,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
-            logits[batch] = batch_logits.reshape(-1)
-        return logits
-
-    def score(self, sentences: list[str]) -> list[float]:
-        logits = self.encoder_logits(sentences).astype(np.float64)
-        if self.light is not None:
-            logits = blend(logits, self.light.margins(sentences), self.light_weight)
-        return [float(x) for x in 1.0 / (1.0 + np.exp(self.logit_shift - logits))]
-
-
-def blend(encoder: np.ndarray, light: np.ndarray, light_weight: float) -> np.ndarray:
-    """The weighted average of the two models' logits."""
-    return (1.0 - light_weight) * encoder + light_weight * light
+            (logits,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+            for i, logit in zip(batch, logits.reshape(-1), strict=True):
+                by_position[i] = float(1.0 / (1.0 + np.exp(self.logit_shift - float(logit))))
+        scores.extend(by_position)
+        return scores

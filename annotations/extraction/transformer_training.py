@@ -5,7 +5,6 @@ training imports torch. The network is the encoder, mean pooling (as the sentenc
 linear unit for "check-worthy (CFS)", trained with a class-weighted logistic loss.
 """
 
-import gzip
 import hashlib
 import json
 import logging
@@ -17,20 +16,13 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
-
 from annotations.extraction.evaluation import LabelledSentence, classification_scores
 from annotations.extraction.transformer import (
-    LIGHT_FILE,
     META_FILE,
     MODEL_FILE,
     TOKENIZER_FILE,
     TransformerModel,
-    blend,
 )
-
-# The light logit's weights tried in the average with the encoder's (0 leaves the encoder alone).
-LIGHT_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 
 
 def encoder_dir() -> Path:
@@ -222,51 +214,7 @@ def train_transformer(
         },
     }
     (output_dir / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    if validation:
-        version = add_light_blend(output_dir, train, validation, progress)
     return version
-
-
-def add_light_blend(
-    model_dir: Path,
-    train: Sequence[LabelledSentence],
-    validation: Sequence[LabelledSentence],
-    progress: Callable[[str], None] = print,
-) -> str:
-    """Fit a light model on the encoder's own training sentences and keep it in the bundle, then choose on the
-    validation debates the weight of its logit in an average with the encoder's (LIGHT_WEIGHTS) and the
-    decision threshold, by CFS F1. The two models err differently (word and character n-grams against
-    contextual embeddings), so their average is usually better than either. Returns the bundle's version, which
-    names both models."""
-    from annotations.extraction.scoring import LightModel
-    from annotations.extraction.training import fit_light_model, save_light_model
-
-    meta_path = model_dir / META_FILE
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta.pop("blend", None)
-    meta_path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    light_version = save_light_model(fit_light_model(train), model_dir / LIGHT_FILE)
-    light = LightModel(json.loads(gzip.decompress((model_dir / LIGHT_FILE).read_bytes())))
-    texts = [s.text for s in validation]
-    gold = [s.label == 1 for s in validation]
-    encoder = TransformerModel(model_dir).encoder_logits(texts).astype(np.float64)
-    margins = light.margins(texts)
-    trials = []
-    for weight in LIGHT_WEIGHTS:
-        scores = 1.0 / (1.0 + np.exp(-blend(encoder, margins, weight)))
-        threshold, f1 = best_threshold(gold, scores.tolist())
-        trials.append({"light_weight": weight, "threshold": threshold, "f1": round(f1, 4)})
-        progress(f"light weight {weight}: validation CFS F1 {f1:.4f} at threshold {threshold}")
-    best = max(trials, key=lambda trial: trial["f1"])  # the first (smallest weight) of equals
-    meta["version"] = meta["version"].split("+")[0]
-    meta["blend"] = {**best, "tried": trials}
-    if best["light_weight"]:
-        meta["version"] += f"+light-{light_version.rsplit('-', 1)[-1]}"
-        meta["blend"]["light_version"] = light_version
-    else:
-        (model_dir / LIGHT_FILE).unlink()
-    meta_path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    return meta["version"]
 
 
 def evaluate_transformer(model_dir: Path, sentences: Sequence[LabelledSentence]) -> dict:
@@ -286,14 +234,10 @@ def cross_validation_fit(
 
     def fit(train: list[LabelledSentence], fold: int) -> Callable[[list[str]], list[float]]:
         model_dir = work_dir / f"fold-{fold + 1}"
-        train, validation = validation_split(train)
         if (model_dir / META_FILE).exists():
             progress(f"fold {fold + 1}: reusing the model in {model_dir}")
-            meta = json.loads((model_dir / META_FILE).read_text(encoding="utf-8"))
-            if "blend" not in meta:
-                # Trained before bundles carried a light model: add it as training would have.
-                add_light_blend(model_dir, train, validation, progress)
         else:
+            train, validation = validation_split(train)
             train_transformer(
                 train, model_dir, validation=validation, epochs=epochs, progress=progress
             )
