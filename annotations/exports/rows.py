@@ -136,6 +136,12 @@ def json_as_text(fields: tuple[str, ...], json_fields: set[str]) -> list:
     return [Cast(name, TextField()) if name in json_fields else name for name in fields]
 
 
+def array_literal(ids: list[int]) -> str:
+    """PostgreSQL's text form of an array of ids, sent as one parameter: psycopg would
+    adapt a list of ints one number at a time."""
+    return "{" + ",".join(map(str, ids)) + "}"
+
+
 class Ids:
     """Ids for `any_of`, wrapped so Django passes them through whole instead of resolving
     and checking each of thousands of values."""
@@ -157,8 +163,7 @@ class AnyOf(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         ids = [int(value) for value in self.rhs.ids]
         if connection.vendor == "postgresql":
-            # An array literal: psycopg would adapt a list of ints one number at a time.
-            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, f"{{{','.join(map(str, ids))}}}"]
+            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, array_literal(ids)]
         if not ids:
             return "1 = 0", list(lhs_params)
         return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", [*lhs_params, *ids]
@@ -371,6 +376,9 @@ def chunk_reader(
             )
         )
 
+    wanted = {"annotations": annotations, "reviews": reviews}
+    json_queries = {name: sql for name, sql in json_parts_sql().items() if wanted[name]}
+
     def read(first: int, last: int) -> list[Row]:
         with collections_paused:
             if as_json and connection.vendor == "postgresql":
@@ -400,12 +408,10 @@ def chunk_reader(
     def read_chunk_as_json(first: int, last: int) -> list[Row]:
         chunk = read_claims(first, last)
         documents = read_documents(chunk)
-        ids = "{" + ",".join(str(row["id"]) for row in chunk) + "}"
+        ids = array_literal([row["id"] for row in chunk])
         parts: dict[str, dict[int, str]] = {}
         with connection.cursor() as cursor:
-            for name, sql in json_parts_sql().items():
-                if name == "annotations" and not annotations or name == "reviews" and not reviews:
-                    continue
+            for name, sql in json_queries.items():
                 cursor.execute(sql, [ids])
                 parts[name] = dict(cursor.fetchall())
         for row in chunk:
