@@ -377,7 +377,9 @@ def chunk_reader(
         )
 
     wanted = {"annotations": annotations, "reviews": reviews}
-    json_queries = {name: sql for name, sql in json_parts_sql().items() if wanted[name]}
+    json_queries = (
+        {name: sql for name, sql in json_parts_sql().items() if wanted[name]} if as_json else {}
+    )
 
     def read(first: int, last: int) -> list[Row]:
         with collections_paused:
