@@ -15,7 +15,7 @@ import queue
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from django.db import connection, connections, models
@@ -99,6 +99,7 @@ REVIEW_COLUMNS = {
 REVIEW_FIELDS = tuple(REVIEW_COLUMNS.values())
 
 Row = dict[str, Any]
+Chunk = TypeVar("Chunk")
 
 
 class IsoDateTime(Func):
@@ -208,13 +209,8 @@ def iter_claims(
     (usernames in annotation order), and no annotations.
     as_json=True is for a writer that only passes annotations and reviews through to JSON
     (the native JSONL): on PostgreSQL they then come as `orjson.Fragment`s of JSON text
-    the database built, with no ids beside them (see json_parts_sql).
-
-    On PostgreSQL outside a transaction, chunks are read by READERS threads on connections
-    of their own while the caller writes: the database then works on one core while Python
-    works on the other, and one reader's queries overlap another's reading."""
+    the database built, with no ids beside them (see json_parts_sql)."""
     claims = filtered_claims(project, filters)
-    chunk_size = chunk_size or CHUNK_SIZE
     read = chunk_reader(
         claims,
         annotations=annotations,
@@ -223,15 +219,31 @@ def iter_claims(
         document_text=document_text,
         as_json=as_json,
     )
-    bounds = chunk_bounds(claims, chunk_size)
+    for chunk in read_chunks(claims, read, progress, chunk_size):
+        yield from chunk
+
+
+def read_chunks(
+    claims: QuerySet,
+    read: Callable[[int, int], Chunk],
+    progress: Progress | None = None,
+    chunk_size: int | None = None,
+    size: Callable[[Chunk], int] = len,
+) -> Iterator[Chunk]:
+    """`read(first, last)` for each chunk of `claims`, in id order, counted in `progress`
+    (`size` says how many claims a chunk holds). On PostgreSQL outside a transaction the
+    chunks are read by READERS threads on connections of their own while the caller
+    writes: the database then works on one core while Python works on the other, and one
+    reader's queries overlap another's reading."""
+    bounds = chunk_bounds(claims, chunk_size or CHUNK_SIZE)
     if can_read_in_threads():
         chunks = read_in_threads(bounds, read, READERS)
     else:
         chunks = (read(first, last) for first, last in bounds)
     done = 0
     for chunk in chunks:
-        yield from chunk
-        done += len(chunk)
+        yield chunk
+        done += size(chunk)
         if progress is not None:
             progress.read = done
             if progress.on_read is not None:
@@ -262,9 +274,9 @@ def can_read_in_threads() -> bool:
 
 def read_in_threads(
     bounds: Iterator[tuple[int, int]],
-    read: Callable[[int, int], list[Row]],
+    read: Callable[[int, int], Chunk],
     readers: int,
-) -> Iterator[list[Row]]:
+) -> Iterator[Chunk]:
     """`read(first, last)` for each of `bounds`, in `readers` threads, yielded in order.
     At most `readers` + 1 chunks are asked for ahead of the one being written, so memory
     stays bounded. An error in a reader is raised here; a caller that stops early (a
@@ -311,7 +323,7 @@ def read_in_threads(
             thread.join()
 
 
-def take(results: dict[int, object], finished: threading.Condition, index: int) -> list[Row]:
+def take(results: dict[int, object], finished: threading.Condition, index: int) -> Any:
     with finished:
         finished.wait_for(lambda: index in results)
         result = results.pop(index)
