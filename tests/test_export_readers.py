@@ -153,3 +153,32 @@ def test_the_csv_postgresql_writes_is_what_python_writes(
     assert "".join(csv_format.claim_rows_from_database(project, filtered)) == "".join(
         csv_format.claim_rows(project, filtered)
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_annotations_csv_postgresql_writes_is_what_python_writes(
+    project, annotator, second_annotator, editor
+):
+    build_small_project(project, annotator, second_annotator, editor)
+    awkward = 'Quotes " and \\, a comma, a tab\t, a line\nbreak, \x01, “curly”, 日本, 🙂'
+    annotations = Annotation.objects.filter(claim__project=project).order_by("id")
+    annotations.filter(id=annotations[0].id).update(
+        rationale=awkward,
+        checkworthy=False,
+        submitted_at=datetime.datetime(2024, 3, 6, 10, 0, 0, 500, tzinfo=datetime.UTC),
+    )
+    annotations.filter(id=annotations[1].id).update(checkworthy=None, verdict="", stance="")
+    annotations.filter(id=annotations[2].id).update(
+        checkworthy=True, state="draft", submitted_at=None
+    )
+    Source.objects.filter(annotation__claim__project=project).update(quote=awkward)
+    Source.objects.filter(annotation=annotations[1]).delete()
+
+    from_python = "".join(csv_format.annotation_rows(project))
+    progress = rows.Progress()
+    from_database = "".join(csv_format.annotation_rows_from_database(project, progress=progress))
+    assert from_database == from_python
+    assert progress.read == 4  # claims
+    assert progress.written == annotations.count()
+    assert "\\u0001" in from_python and '", ""stance"": ' in from_python

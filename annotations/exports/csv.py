@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
@@ -14,7 +14,15 @@ from django.db import connection
 
 from ..models import Annotation, Claim, Document, Project, RatingLabel, Source
 from .filters import ExportFilters
-from .rows import Progress, filtered_claims, iso, iso_sql, iter_claims, read_chunks
+from .rows import (
+    Progress,
+    array_literal,
+    filtered_claims,
+    iso,
+    iso_sql,
+    iter_claims,
+    read_chunks,
+)
 
 COLUMNS = [
     "claim_id",
@@ -125,82 +133,50 @@ def claim_rows(
     yield flush(buffer)
 
 
-class CopiedRows(NamedTuple):
-    rows: int
-    text: str
-
-
 def claim_rows_from_database(
     project: Project,
     filters: ExportFilters | None = None,
     progress: Progress | None = None,
 ) -> Iterator[str]:
-    """The same rows, written by PostgreSQL (COPY ... TO STDOUT in CSV format) a chunk at
-    a time and passed through as they come: Python never sees a value, so the database's
-    two readers use both cores. Byte for byte what claim_rows writes (a test compares
-    them): the database's CSV quotes an empty string to tell it from NULL, so empty
-    strings become NULL; numbers and dates are formatted as Python formats them. (One
-    difference: a value holding a carriage return but no line feed is quoted here and not
-    by Python's csv module; stored text has its line breaks normalised at ingest.)"""
-    claims = filtered_claims(project, filters)
-    select = claim_rows_sql()
-
-    def read(first: int, last: int) -> CopiedRows:
-        in_chunk = claims.filter(id__gte=first, id__lte=last).order_by().values("id")
-        ids_sql, ids_params = in_chunk.query.sql_with_params()
-        # The bounds again outside the subquery, so that the claims are read by a range
-        # of their primary key rather than by scanning the project for the chunk's ids.
-        where = f"c.id BETWEEN %s AND %s AND c.id IN ({ids_sql})"
-        params = [project.rating_scale_id, first, last, first, last, *ids_params]
-        with connection.cursor() as cursor:
-            psycopg_cursor = cursor.cursor
-            statement = f"COPY ({select} WHERE {where} ORDER BY c.id) TO STDOUT (FORMAT csv)"
-            with psycopg_cursor.copy(statement, params) as copy:
-                text = b"".join(copy).decode("utf-8")
-            return CopiedRows(psycopg_cursor.rowcount, text)
-
-    for chunk in read_chunks(claims, read, progress, size=lambda chunk: chunk.rows):
-        if progress is not None:
-            progress.written += chunk.rows
-        yield chunk.text
+    """The same rows, written by PostgreSQL (see copy_rows). Byte for byte what claim_rows
+    writes (a test compares them)."""
+    scale = project.rating_scale_id
+    yield from copy_rows(
+        project, filters, progress, claim_rows_sql(), lambda ids: [scale, ids, ids]
+    )
 
 
 def claim_rows_sql() -> str:
-    """The SELECT of COLUMNS for claim_rows_from_database. Its parameters: the project's
-    rating scale, and the chunk's first and last claim id (the annotations are summed up
-    for the whole chunk at once, one pass over the annotation_claim index); the caller
-    adds which claims."""
+    """The SELECT of COLUMNS. Parameters: the project's rating scale, then the chunk's
+    claim ids twice. A chunk's annotations are summed up at once, in one pass over the
+    annotation_claim index."""
     claim, document, label, annotation, source, user = (
         model._meta.db_table
         for model in (Claim, Document, RatingLabel, Annotation, Source, get_user_model())
     )
-
-    def text(expression: str) -> str:
-        return f"NULLIF({expression}, '')"
-
     columns = [
         "c.id",
         "c.document_id",
-        text("d.title"),
-        text("d.url"),
+        empty_as_null("d.title"),
+        empty_as_null("d.url"),
         iso_sql("d.published_at"),
         "to_char(c.claim_date, 'YYYY-MM-DD')",
-        text("c.text"),
+        empty_as_null("c.text"),
         "c.start",
         'c."end"',
-        text("c.speaker"),
+        empty_as_null("c.speaker"),
         # to_char formats a float with C's printf, which rounds as Python's format does.
         "to_char(c.score, 'FM0.0000')",
-        text("c.scorer_version"),
+        empty_as_null("c.scorer_version"),
         "(SELECT string_agg(t.type, ';' ORDER BY t.n)"
         " FROM jsonb_array_elements_text(c.claim_types) WITH ORDINALITY AS t(type, n))",
-        text("c.origin"),
-        text("c.status"),
-        text("c.final_verdict"),
-        text("coalesce(l.label, c.final_verdict)"),
+        empty_as_null("c.origin"),
+        empty_as_null("c.status"),
+        empty_as_null("c.final_verdict"),
+        empty_as_null("coalesce(l.label, c.final_verdict)"),
         "l.ordinal",
-        text("c.final_rationale"),
-        text("c.review_url"),
+        empty_as_null("c.final_rationale"),
+        empty_as_null("c.review_url"),
         "to_char(c.review_date, 'YYYY-MM-DD')",
         "a.annotators",
         "coalesce(a.n_sources, 0)",
@@ -215,9 +191,55 @@ def claim_rows_sql() -> str:
                 string_agg(u.username, ';' ORDER BY an.id) AS annotators,
                 sum((SELECT count(*) FROM {source} s WHERE s.annotation_id = an.id)) AS n_sources
             FROM {annotation} an JOIN {user} u ON u.id = an.annotator_id
-            WHERE an.claim_id BETWEEN %s AND %s
+            WHERE an.claim_id = ANY(%s::bigint[])
             GROUP BY an.claim_id
-        ) a ON a.claim_id = c.id"""
+        ) a ON a.claim_id = c.id
+        WHERE c.id = ANY(%s::bigint[])
+        ORDER BY c.id"""
+
+
+def empty_as_null(expression: str) -> str:
+    """A text column for COPY's CSV, which quotes an empty string to tell it from NULL:
+    empty becomes NULL, written as nothing, as Python's csv module writes ""."""
+    return f"NULLIF({expression}, '')"
+
+
+class CopiedRows(NamedTuple):
+    claims: int
+    rows: int
+    text: str
+
+
+def copy_rows(
+    project: Project,
+    filters: ExportFilters | None,
+    progress: Progress | None,
+    select: str,
+    params: Callable[[str], list],
+) -> Iterator[str]:
+    """CSV rows written by PostgreSQL: `select`, with `params(ids)` (`ids` the chunk's
+    claim ids as one array parameter), run as COPY ... TO STDOUT (FORMAT csv) for each
+    chunk of claims, its bytes passed through as they come. Python never sees a value, so
+    the two reader threads keep both cores busy in the database. Numbers, dates and JSON
+    are formatted in the query as the Python writers format them; one difference: a value
+    holding a carriage return but no line feed is quoted here and not by Python's csv
+    module (stored text has its line breaks normalised at ingest)."""
+    claims = filtered_claims(project, filters)
+    statement = f"COPY ({select}) TO STDOUT (FORMAT csv)"
+
+    def read(first: int, last: int) -> CopiedRows:
+        in_chunk = claims.filter(id__gte=first, id__lte=last).order_by()
+        ids = list(in_chunk.values_list("id", flat=True))
+        with connection.cursor() as cursor:
+            psycopg_cursor = cursor.cursor
+            with psycopg_cursor.copy(statement, params(array_literal(ids))) as copy:
+                text = b"".join(copy).decode("utf-8")
+            return CopiedRows(len(ids), psycopg_cursor.rowcount, text)
+
+    for chunk in read_chunks(claims, read, progress, size=lambda chunk: chunk.claims):
+        if progress is not None:
+            progress.written += chunk.rows
+        yield chunk.text
 
 
 def write_annotations_csv(
@@ -225,9 +247,73 @@ def write_annotations_csv(
     filters: ExportFilters | None = None,
     progress: Progress | None = None,
 ) -> Iterator[str]:
+    yield ",".join(ANNOTATION_COLUMNS) + "\n"
+    if connection.vendor == "postgresql":
+        yield from annotation_rows_from_database(project, filters, progress)
+    else:
+        yield from annotation_rows(project, filters, progress)
+
+
+def annotation_rows_from_database(
+    project: Project,
+    filters: ExportFilters | None = None,
+    progress: Progress | None = None,
+) -> Iterator[str]:
+    """The rows of annotation_rows, written by PostgreSQL (see copy_rows); a test compares
+    the two."""
+    yield from copy_rows(project, filters, progress, annotation_rows_sql(), lambda ids: [ids])
+
+
+def annotation_rows_sql() -> str:
+    """The SELECT of ANNOTATION_COLUMNS for the claims whose ids are its parameter. The
+    sources' JSON is put together as json.dumps writes it (", " and ": " between items);
+    to_json escapes a string as json.dumps does with ensure_ascii=False."""
+    claim, annotation, source, user = (
+        model._meta.db_table for model in (Claim, Annotation, Source, get_user_model())
+    )
+    source_json = (
+        """'{"url": ' || to_json(s.url) || ', "stance": ' || to_json(s.stance)"""
+        """ || ', "quote": ' || to_json(s.quote) || '}'"""
+    )
+    columns = [
+        "an.claim_id",
+        empty_as_null("c.text"),
+        empty_as_null("u.username"),
+        empty_as_null("an.state"),
+        empty_as_null("an.stance"),
+        empty_as_null("an.verdict"),
+        empty_as_null("an.rationale"),
+        "CASE an.checkworthy WHEN true THEN 'true' WHEN false THEN 'false' END",
+        "an.guideline_version",
+        iso_sql("an.submitted_at"),
+        empty_as_null("src.urls"),
+        empty_as_null("src.stances"),
+        "src.json",
+    ]
+    return f"""
+        SELECT {", ".join(columns)}
+        FROM {annotation} an
+        JOIN {claim} c ON c.id = an.claim_id
+        JOIN {user} u ON u.id = an.annotator_id
+        LEFT JOIN LATERAL (
+            SELECT string_agg(s.url, ' ' ORDER BY s.position, s.id) AS urls,
+                string_agg(s.stance, ' ' ORDER BY s.position, s.id) AS stances,
+                '[' || string_agg({source_json}, ', ' ORDER BY s.position, s.id) || ']' AS json
+            FROM {source} s
+            WHERE s.annotation_id = an.id
+        ) src ON true
+        WHERE an.claim_id = ANY(%s::bigint[])
+        ORDER BY an.claim_id, an.id"""
+
+
+def annotation_rows(
+    project: Project,
+    filters: ExportFilters | None = None,
+    progress: Progress | None = None,
+) -> Iterator[str]:
+    """One CSV row per annotation, written by Python's csv module."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(ANNOTATION_COLUMNS)
     for n, row in enumerate(iter_claims(project, filters, reviews=False, progress=progress), 1):
         for annotation in row["annotations"]:
             sources = annotation["sources"]
