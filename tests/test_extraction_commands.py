@@ -162,12 +162,6 @@ def test_the_validation_threshold_is_what_scores_half(tmp_path) -> None:
     assert meta["training"]["kept_epoch"] == 1
     threshold = meta["threshold"]
     assert 0.05 <= threshold <= 0.95
-    # Chosen last, on the quantised model's own scores of the validation debates.
-    assert meta["training"]["validation"][-1] == {
-        "quantised": True,
-        "threshold": threshold,
-        "f1": meta["training"]["validation"][-1]["f1"],
-    }
     model = TransformerModel(model_dir)
     shifted = model.score(["Taxes rose by 10 percent last year.", "Thank you."])
     model.logit_shift = 0.0  # the network's own probabilities
