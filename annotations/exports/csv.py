@@ -78,11 +78,9 @@ def write_csv(
     filters: ExportFilters | None = None,
     progress: Progress | None = None,
 ) -> Iterator[str]:
+    rows = claim_rows_from_database if connection.vendor == "postgresql" else claim_rows
     yield ",".join(COLUMNS) + "\n"
-    if connection.vendor == "postgresql":
-        yield from claim_rows_from_database(project, filters, progress)
-    else:
-        yield from claim_rows(project, filters, progress)
+    yield from rows(project, filters, progress)
 
 
 def claim_rows(
@@ -253,11 +251,10 @@ def write_annotations_csv(
     filters: ExportFilters | None = None,
     progress: Progress | None = None,
 ) -> Iterator[str]:
+    on_postgresql = connection.vendor == "postgresql"
+    rows = annotation_rows_from_database if on_postgresql else annotation_rows
     yield ",".join(ANNOTATION_COLUMNS) + "\n"
-    if connection.vendor == "postgresql":
-        yield from annotation_rows_from_database(project, filters, progress)
-    else:
-        yield from annotation_rows(project, filters, progress)
+    yield from rows(project, filters, progress)
 
 
 def annotation_rows_from_database(
