@@ -70,6 +70,7 @@ def train_transformer(
     batch_size: int = 32,
     learning_rate: float = 5e-5,
     seed: int = 13,
+    classes: int = 2,
     progress: Callable[[str], None] = print,
 ) -> str:
     """Fine-tune on ClaimBuster-labelled sentences (positive = CFS), export and quantise; returns the version.
@@ -78,6 +79,9 @@ def train_transformer(
     the epoch with the best CFS F1 is the one exported, with the threshold that gave it. The class-weighted
     loss pushes scores up, so that threshold sits well above 0.5; it is stored in meta.json and the served
     scores are shifted so that 0.5 means it (a project's threshold keeps its meaning).
+
+    `classes` = 2 learns CFS against the rest (one logistic output); 3 learns NFS, UFS and CFS apart (softmax),
+    and the exported model outputs the logit of CFS against the other two, so both serve alike.
     """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
@@ -96,20 +100,42 @@ def train_transformer(
             super().__init__()
             self.encoder = AutoModel.from_pretrained(str(source))
             self.dropout = torch.nn.Dropout(0.1)
-            self.head = torch.nn.Linear(self.encoder.config.hidden_size, 1)
+            self.head = torch.nn.Linear(self.encoder.config.hidden_size, 1 if classes == 2 else 3)
 
-        def forward(self, input_ids, attention_mask):
+        def class_logits(self, input_ids, attention_mask):
             hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask)[0]
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-            return self.head(self.dropout(pooled)).squeeze(-1)
+            return self.head(self.dropout(pooled))
+
+        def forward(self, input_ids, attention_mask):
+            logits = self.class_logits(input_ids, attention_mask)
+            if classes == 2:
+                return logits.squeeze(-1)
+            # log P(CFS) / P(not CFS): the one logit the served model outputs, whatever the training classes.
+            return logits[:, -1] - torch.logsumexp(logits[:, :-1], dim=-1)
 
     model = Scorer()
     labels = [1.0 if s.label == 1 else 0.0 for s in train]
     positives = max(sum(labels), 1.0)
-    loss_fn = torch.nn.BCEWithLogitsLoss(
-        pos_weight=torch.tensor((len(labels) - positives) / positives)
-    )
+    if classes == 2:
+        bce = torch.nn.BCEWithLogitsLoss(
+            pos_weight=torch.tensor((len(labels) - positives) / positives)
+        )
+
+        def loss_of(ids, mask, batch):
+            return bce(model(ids, mask), torch.tensor([labels[i] for i in batch]))
+    else:
+        # NFS, UFS, CFS as classes 0, 1, 2, each weighted by its rarity.
+        targets = [s.label + 1 for s in train]
+        counts = [max(targets.count(c), 1) for c in range(3)]
+        ce = torch.nn.CrossEntropyLoss(
+            weight=torch.tensor([len(targets) / (3 * n) for n in counts])
+        )
+
+        def loss_of(ids, mask, batch):
+            return ce(model.class_logits(ids, mask), torch.tensor([targets[i] for i in batch]))
+
     optimiser = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
 
     def tensors(texts: list[str]):
@@ -140,7 +166,7 @@ def train_transformer(
     for epoch, batches in enumerate(plan):
         for batch in batches:
             ids, mask = tensors([train[i].text for i in batch])
-            loss = loss_fn(model(ids, mask), torch.tensor([labels[i] for i in batch]))
+            loss = loss_of(ids, mask, batch)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimiser.step()
@@ -204,6 +230,7 @@ def train_transformer(
         "training": {
             "sentences": len(train),
             "positives": int(positives),
+            "classes": classes,
             "epochs": epochs,
             "kept_epoch": best_epoch,
             "validation_sentences": len(validation),
@@ -225,7 +252,7 @@ def evaluate_transformer(model_dir: Path, sentences: Sequence[LabelledSentence])
 
 
 def cross_validation_fit(
-    work_dir: Path, epochs: int = 2, progress: Callable[[str], None] = print
+    work_dir: Path, epochs: int = 2, classes: int = 2, progress: Callable[[str], None] = print
 ) -> Callable[[list[LabelledSentence], int], Callable[[list[str]], list[float]]]:
     """The `fit` for `training.cross_validate`: each fold's model is trained (with its own validation debates)
     into work_dir/fold-N and scores as the workers score. A fold whose model is already there is reused, so an
@@ -239,7 +266,12 @@ def cross_validation_fit(
         else:
             train, validation = validation_split(train)
             train_transformer(
-                train, model_dir, validation=validation, epochs=epochs, progress=progress
+                train,
+                model_dir,
+                validation=validation,
+                epochs=epochs,
+                classes=classes,
+                progress=progress,
             )
         return TransformerModel(model_dir).score
 

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from annotations.extraction.scoring import LIGHT_MODEL_PATH
 from annotations.extraction.training import (
     DATASETS_DIR,
     cross_validate,
@@ -11,6 +12,9 @@ from annotations.extraction.training import (
     held_aside_split,
     load_training_data,
     save_light_model,
+    taught_light_fit,
+    teacher_scores,
+    unlabelled_sentences,
     validation_split,
 )
 
@@ -37,7 +41,10 @@ class Command(BaseCommand):
             "--output",
             type=Path,
             default=None,
-            help="transformer: model folder (default FACTCHECK_DATA_DIR/models/transformer).",
+            help=(
+                "light: model file (default the committed annotations/extraction/models/light.json.gz); "
+                "transformer: model folder (default FACTCHECK_DATA_DIR/models/transformer)."
+            ),
         )
         parser.add_argument(
             "--epochs",
@@ -46,12 +53,28 @@ class Command(BaseCommand):
             help="transformer: epochs to train; the best on the validation debates is kept.",
         )
         parser.add_argument(
+            "--classes",
+            type=int,
+            choices=[2, 3],
+            default=2,
+            help="transformer: learn CFS against the rest (2) or NFS, UFS and CFS apart (3).",
+        )
+        parser.add_argument(
             "--limit", type=int, default=0, help="transformer: train on the first N sentences only."
         )
         parser.add_argument(
             "--tiny",
             action="store_true",
             help="transformer: prove the path end to end in seconds (200 sentences, 1 epoch, 32 tokens).",
+        )
+        parser.add_argument(
+            "--teacher",
+            type=Path,
+            default=None,
+            help=(
+                "light: also learn from this transformer model's scores on unlabelled sentences; with "
+                "--cross-validate, the folder of the transformer's cross-validation models (fold-N)."
+            ),
         )
         parser.add_argument(
             "--all-debates",
@@ -63,13 +86,57 @@ class Command(BaseCommand):
         data = load_training_data(options["datasets"])
         if options["scorer"] == "transformer":
             self.train_transformer(data, options)
-            return
+        else:
+            self.train_light(data, options)
+
+    def train_light(self, data, options: dict) -> None:
+        teacher = options["teacher"]
+        if teacher:
+            self.check_teacher(teacher, options["folds"] if options["cross_validate"] else 0)
+            try:
+                texts = unlabelled_sentences(data, options["datasets"])
+            except FileNotFoundError as exc:
+                raise CommandError(
+                    f"{exc.filename} is missing: the teacher scores the sentences of the CLEF-2019 and "
+                    "ClaimBuster debates, LIAR and the BBC articles."
+                ) from exc
         if options["cross_validate"]:
-            report = cross_validate(data, folds=options["folds"], progress=self.stdout.write)
+            fit = None
+            if teacher:
+                fit = taught_light_fit(
+                    data,
+                    teacher,
+                    options["datasets"],
+                    folds=options["folds"],
+                    progress=self.stdout.write,
+                )
+            report = cross_validate(
+                data, folds=options["folds"], progress=self.stdout.write, fit=fit
+            )
             self.stdout.write(json.dumps(report, indent=2))
             return
-        version = save_light_model(fit_light_model(data.claimbuster))
-        self.stdout.write(f"Saved {version} ({len(data.claimbuster)} ClaimBuster sentences)")
+        scored, teacher_version = [], ""
+        if teacher:
+            scored, teacher_version = teacher_scores(teacher, texts)
+        state = fit_light_model(data.claimbuster, scored)
+        if teacher_version:
+            state["training"]["teacher"] = teacher_version
+        version = save_light_model(state, options["output"] or LIGHT_MODEL_PATH)
+        self.stdout.write(
+            f"Saved {version} ({len(data.claimbuster)} ClaimBuster sentences, "
+            f"{len(scored)} scored by the teacher)"
+        )
+
+    def check_teacher(self, teacher: Path, folds: int) -> None:
+        from annotations.extraction.transformer import transformer_installed
+
+        for model_dir in [teacher / f"fold-{n + 1}" for n in range(folds)] or [teacher]:
+            if not transformer_installed(model_dir):
+                raise CommandError(
+                    f"No transformer model in {model_dir} (or onnxruntime and tokenizers are not "
+                    "installed): train one with train_extractor --scorer transformer"
+                    + (" --cross-validate." if folds else ".")
+                )
 
     def train_transformer(self, data, options: dict) -> None:
         try:
@@ -85,7 +152,12 @@ class Command(BaseCommand):
         output = options["output"] or settings.DATA_DIR / "models" / "transformer"
         if options["cross_validate"]:
             output = options["output"] or settings.DATA_DIR / "models" / "transformer-cv"
-            fit = cross_validation_fit(output, epochs=options["epochs"], progress=self.stdout.write)
+            fit = cross_validation_fit(
+                output,
+                epochs=options["epochs"],
+                classes=options["classes"],
+                progress=self.stdout.write,
+            )
             report = cross_validate(
                 data, folds=options["folds"], progress=self.stdout.write, fit=fit
             )
@@ -110,6 +182,7 @@ class Command(BaseCommand):
             validation=validation,
             epochs=epochs,
             max_length=max_length,
+            classes=options["classes"],
             progress=self.stdout.write,
         )
         self.stdout.write(
