@@ -93,31 +93,31 @@ class Command(BaseCommand):
         teacher = options["teacher"]
         if teacher:
             self.check_teacher(teacher, options["folds"] if options["cross_validate"] else 0)
-            try:
-                texts = unlabelled_sentences(data, options["datasets"])
-            except FileNotFoundError as exc:
-                raise CommandError(
-                    f"{exc.filename} is missing: the teacher scores the sentences of the CLEF-2019 and "
-                    "ClaimBuster debates, LIAR and the BBC articles."
-                ) from exc
-        if options["cross_validate"]:
-            fit = None
-            if teacher:
-                fit = taught_light_fit(
-                    data,
-                    teacher,
-                    options["datasets"],
-                    folds=options["folds"],
-                    progress=self.stdout.write,
+        try:
+            if options["cross_validate"]:
+                fit = None
+                if teacher:
+                    fit = taught_light_fit(
+                        data,
+                        teacher,
+                        options["datasets"],
+                        folds=options["folds"],
+                        progress=self.stdout.write,
+                    )
+                report = cross_validate(
+                    data, folds=options["folds"], progress=self.stdout.write, fit=fit
                 )
-            report = cross_validate(
-                data, folds=options["folds"], progress=self.stdout.write, fit=fit
-            )
-            self.stdout.write(json.dumps(report, indent=2))
-            return
-        scored, teacher_version = [], ""
-        if teacher:
-            scored, teacher_version = teacher_scores(teacher, texts)
+                self.stdout.write(json.dumps(report, indent=2))
+                return
+            scored, teacher_version = [], ""
+            if teacher:
+                texts = unlabelled_sentences(data, options["datasets"])
+                scored, teacher_version = teacher_scores(teacher, texts)
+        except FileNotFoundError as exc:
+            raise CommandError(
+                f"{exc.filename} is missing: the teacher scores the sentences of the CLEF-2019 and "
+                "ClaimBuster debates, LIAR and the BBC articles."
+            ) from exc
         state = fit_light_model(data.claimbuster, scored)
         if teacher_version:
             state["training"]["teacher"] = teacher_version
