@@ -79,24 +79,33 @@ def test_unlabelled_sentences_leave_out_held_out_debates_and_labelled_text(tmp_p
 
 
 def test_the_teachers_scores_are_learned_as_soft_targets() -> None:
+    # The labels say little about "tariffs" (once each way); the teacher says it is check-worthy and that
+    # "applause" is not.
     labelled = [
         LabelledSentence(f"the budget grew by {n} percent", 1, "d", n) for n in range(20)
     ] + [LabelledSentence(f"good evening everyone {n}", -1, "d", n) for n in range(60)]
-    # Words no label ever saw: the teacher calls "tariffs" check-worthy and "applause" not.
+    labelled += [
+        LabelledSentence("tariffs applause tonight", 1, "d", 80),
+        LabelledSentence("tariffs applause again", -1, "d", 81),
+        LabelledSentence("tariffs applause as ever", -1, "d", 82),
+    ]
     taught = [(f"tariffs went up {n}", 0.95) for n in range(40)]
     taught += [(f"applause in the hall {n}", 0.05) for n in range(40)]
     alone = LightModel(fit_light_model(labelled))
     with_teacher = LightModel(fit_light_model(labelled, taught))
-    tariffs, applause = "tariffs went up again", "applause in the hall again"
+    tariffs, applause = "tariffs", "applause"
     assert with_teacher.score([tariffs])[0] > 0.5 > with_teacher.score([applause])[0]
     assert with_teacher.score([tariffs])[0] > alone.score([tariffs])[0]
     state = fit_light_model(labelled, taught)
     assert state["training"] == {
-        "sentences": 80,
-        "positives": 20,
+        "sentences": 83,
+        "positives": 21,
         "teacher_scored_sentences": 80,
         "C": 2.0,
     }
+    # The vocabularies are the labelled sentences' own: the teacher's sentences add no n-gram ("went").
+    assert state["vectorizers"] == fit_light_model(labelled)["vectorizers"]
+    assert "went" not in state["vectorizers"][0]["vocabulary"]
 
 
 def test_labels_alone_are_balanced_as_before() -> None:
@@ -110,6 +119,10 @@ def test_labels_alone_are_balanced_as_before() -> None:
     balanced = LogisticRegression(class_weight="balanced", max_iter=3000)
     balanced.fit(features, [s.label == 1 for s in labelled])
     assert state["coefficients"] == pytest.approx(list(balanced.coef_[0]), abs=1e-4)
+    # Served from its JSON state, the model scores as the fitted classifier does.
+    assert LightModel(state).score(texts) == pytest.approx(
+        list(balanced.predict_proba(features)[:, 1]), abs=1e-4
+    )
 
 
 def run(*args: str) -> str:
