@@ -104,10 +104,7 @@ class Command(BaseCommand):
                         folds=options["folds"],
                         progress=self.stdout.write,
                     )
-                report = cross_validate(
-                    data, folds=options["folds"], progress=self.stdout.write, fit=fit
-                )
-                self.stdout.write(json.dumps(report, indent=2))
+                self.report_cross_validation(data, options["folds"], fit)
                 return
             scored, teacher_version = [], ""
             if teacher:
@@ -126,6 +123,11 @@ class Command(BaseCommand):
             f"Saved {version} ({len(data.claimbuster)} ClaimBuster sentences, "
             f"{len(scored)} scored by the teacher)"
         )
+
+    def report_cross_validation(self, data, folds: int, fit) -> None:
+        """Print the debate-level cross-validation report (JSON) of `fit`; None fits the light model."""
+        report = cross_validate(data, folds=folds, progress=self.stdout.write, fit=fit)
+        self.stdout.write(json.dumps(report, indent=2))
 
     def check_teacher(self, teacher: Path, folds: int) -> None:
         from annotations.extraction.transformer import transformer_installed
@@ -158,10 +160,7 @@ class Command(BaseCommand):
                 classes=options["classes"],
                 progress=self.stdout.write,
             )
-            report = cross_validate(
-                data, folds=options["folds"], progress=self.stdout.write, fit=fit
-            )
-            self.stdout.write(json.dumps(report, indent=2))
+            self.report_cross_validation(data, options["folds"], fit)
             return
         if options["all_debates"]:
             train, held_out = data.claimbuster, []
