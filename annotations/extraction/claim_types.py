@@ -29,7 +29,7 @@ _RULES = {
     ),
     "comparison": re.compile(
         r"\b(?:more|less|fewer|greater|higher|lower|better|worse|larger|smaller|bigger|faster|slower)\b|"
-        r"\b\w+er than\b|\bthan\b|\b(?:the )?(?:most|least|largest|biggest|highest|lowest|best|worst|first)\b|"
+        r"\bthan\b|\b(?:the )?(?:most|least|largest|biggest|highest|lowest|best|worst|first)\b|"
         r"\b(?:compared|comparison|versus|vs\.?|doubled|tripled|halved|increased?|decreased?|rose|fell|"
         r"grew|dropped|record)\b",
         re.IGNORECASE,
