@@ -17,6 +17,7 @@ from annotations.extraction.training import (
     unlabelled_sentences,
     validation_split,
 )
+from annotations.extraction.transformer import transformer_installed
 
 
 class Command(BaseCommand):
@@ -130,8 +131,6 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(report, indent=2))
 
     def check_teacher(self, teacher: Path, folds: int) -> None:
-        from annotations.extraction.transformer import transformer_installed
-
         for model_dir in [teacher / f"fold-{n + 1}" for n in range(folds)] or [teacher]:
             if not transformer_installed(model_dir):
                 raise CommandError(
