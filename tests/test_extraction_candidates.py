@@ -1,7 +1,12 @@
 import time
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 from annotations.extraction import Candidate, available_scorers, extract_candidates, score_sentences
+from annotations.extraction.scoring import load_light_model
+from annotations.extraction.sentences import split_sentences
 
 # The shared samples sit next to the repository, as ../shared/samples.
 ALASKA = Path(__file__).resolve().parents[2] / "shared" / "samples" / "alaska-summit.txt"
@@ -24,6 +29,18 @@ def test_the_light_scorer_ranks_claims_above_pleasantries() -> None:
         ["Unemployment rose to 10 percent under his administration.", "Thank you very much, Jim."]
     )
     assert claim > 0.5 > pleasantry
+
+
+def test_the_light_model_scores_as_scikit_learns_tfidf_transform() -> None:
+    model = load_light_model()
+    sentences = [s.text for s in split_sentences(ALASKA.read_text(encoding="utf-8"))]
+    # Nothing in the vocabulary, a repeated n-gram, digits and the empty string.
+    sentences += ["", "zzqx vvkp", "tax tax tax tax", "$14 million in 2024", "I"]
+    margins = model.intercept + sum(
+        vectorizer.transform(sentences) @ coefficients
+        for vectorizer, coefficients in zip(model.vectorizers, model.coefficients, strict=True)
+    )
+    assert model.score(sentences) == pytest.approx(list(1 / (1 + np.exp(-margins))), abs=1e-6)
 
 
 def test_the_transformer_falls_back_to_light_when_missing() -> None:

@@ -8,12 +8,11 @@ onnxruntime; when its model is missing, light scores instead and the version str
 import functools
 import gzip
 import json
-import math
 import re
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
-import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from annotations.extraction.transformer import (
@@ -59,7 +58,14 @@ def make_vectorizers() -> list[TfidfVectorizer]:
 
 
 class LightModel:
-    """The light scorer rebuilt from its JSON state, using scikit-learn's own transforms."""
+    """The light scorer rebuilt from its JSON state.
+
+    Scoring computes, for each sentence, what scikit-learn's TF-IDF transform and the logistic regression
+    compute (sublinear term frequency times idf, l2-normalised, dotted with the coefficients), straight
+    from each vectorizer's own analyzer: a worker scores one article per call, and building the sparse
+    matrices (one exception per n-gram outside the vocabulary, input checks on every call) cost half the
+    scoring time. A test holds it to scikit-learn's transform.
+    """
 
     def __init__(self, state: dict) -> None:
         self.version = state.get("version", "light-untrained")
@@ -69,27 +75,48 @@ class LightModel:
                 term: index for index, term in enumerate(learned["vocabulary"])
             }
             vectorizer.idf_ = np.asarray(learned["idf"], dtype=np.float32)
-        coefficients = np.asarray(state["coefficients"], dtype=np.float32)
-        # One slice of the coefficients per vectorizer: each block of features is multiplied on its own,
-        # which spares stacking the two sparse matrices for every batch.
+        coefficients = np.asarray(state["coefficients"], dtype=np.float64)
         ends = np.cumsum([len(v.vocabulary_) for v in self.vectorizers])
         self.coefficients = np.split(coefficients, ends[:-1])
+        self.analyzers = [v.build_analyzer() for v in self.vectorizers]
         self.intercept = float(state["intercept"])
+
+    def margins(self, sentences: list[str]) -> np.ndarray:
+        """The logistic regression's decision value for each sentence."""
+        margins = np.full(len(sentences), self.intercept)
+        for vectorizer, analyze, coefficients in zip(
+            self.vectorizers, self.analyzers, self.coefficients, strict=True
+        ):
+            vocabulary = vectorizer.vocabulary_
+            rows: list[int] = []
+            columns: list[int] = []
+            counts: list[int] = []
+            for row, sentence in enumerate(sentences):
+                for term, count in Counter(analyze(sentence)).items():
+                    column = vocabulary.get(term)
+                    if column is not None:
+                        rows.append(row)
+                        columns.append(column)
+                        counts.append(count)
+            if not rows:
+                continue
+            column_index = np.asarray(columns)
+            weights = (1.0 + np.log(np.asarray(counts, dtype=np.float64))) * vectorizer.idf_[
+                column_index
+            ]
+            row_index = np.asarray(rows)
+            dot = np.bincount(row_index, weights * coefficients[column_index], len(sentences))
+            norm = np.sqrt(np.bincount(row_index, weights * weights, len(sentences)))
+            np.divide(dot, norm, out=dot, where=norm > 0)
+            margins += dot
+        return margins
 
     def score(self, sentences: list[str]) -> list[float]:
         scores: list[float] = []
-        # A worker scores one article per call, so scikit-learn's input checks cost about a tenth of
-        # the scoring time; the inputs are strings and the features finite by construction.
-        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-            # Character n-grams make wide sparse rows; batches keep a 5 MB transcript within a few tens
-            # of MB.
-            for offset in range(0, len(sentences), _BATCH_SIZE):
-                batch = sentences[offset : offset + _BATCH_SIZE]
-                margins = self.intercept + sum(
-                    v.transform(batch) @ c
-                    for v, c in zip(self.vectorizers, self.coefficients, strict=True)
-                )
-                scores.extend(1.0 / (1.0 + math.exp(-float(m))) for m in margins)
+        # Batches keep a 5 MB transcript's n-gram lists within a few tens of MB.
+        for offset in range(0, len(sentences), _BATCH_SIZE):
+            margins = self.margins(sentences[offset : offset + _BATCH_SIZE])
+            scores.extend((1.0 / (1.0 + np.exp(-margins))).tolist())
         return scores
 
 
