@@ -63,8 +63,8 @@ class LightModel:
     Scoring computes, for each sentence, what scikit-learn's TF-IDF transform and the logistic regression
     compute (sublinear term frequency times idf, l2-normalised, dotted with the coefficients), straight
     from each vectorizer's own analyzer: a worker scores one article per call, and building the sparse
-    matrices (one exception per n-gram outside the vocabulary, input checks on every call) cost half the
-    scoring time. A test holds it to scikit-learn's transform.
+    matrices (one exception per n-gram outside the vocabulary, input checks on every call) cost about a
+    third of the scoring time. A test holds it to scikit-learn's transform.
     """
 
     def __init__(self, state: dict) -> None:
@@ -100,11 +100,9 @@ class LightModel:
                         counts.append(count)
             if not rows:
                 continue
-            column_index = np.asarray(columns)
-            weights = (1.0 + np.log(np.asarray(counts, dtype=np.float64))) * vectorizer.idf_[
-                column_index
-            ]
-            row_index = np.asarray(rows)
+            column_index, row_index = np.asarray(columns), np.asarray(rows)
+            term_frequency = 1.0 + np.log(np.asarray(counts, dtype=np.float64))
+            weights = term_frequency * vectorizer.idf_[column_index]
             dot = np.bincount(row_index, weights * coefficients[column_index], len(sentences))
             norm = np.sqrt(np.bincount(row_index, weights * weights, len(sentences)))
             np.divide(dot, norm, out=dot, where=norm > 0)
