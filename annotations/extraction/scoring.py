@@ -70,6 +70,10 @@ class LightModel:
     def __init__(self, state: dict) -> None:
         self.version = state.get("version", "light-untrained")
         self.vectorizers = make_vectorizers()
+        if not all(v.sublinear_tf and v.use_idf and v.norm == "l2" for v in self.vectorizers):
+            raise ValueError(
+                "margins() computes sublinear tf × idf, l2-normalised: change it with them."
+            )
         for vectorizer, learned in zip(self.vectorizers, state["vectorizers"], strict=True):
             vectorizer.vocabulary_ = {
                 term: index for index, term in enumerate(learned["vocabulary"])
