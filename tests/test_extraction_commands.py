@@ -147,7 +147,15 @@ def test_the_transformer_path_trains_exports_and_scores_without_torch(tmp_path) 
 )
 def test_the_validation_threshold_is_what_scores_half(tmp_path) -> None:
     model_dir = tmp_path / "fold-1"
-    run("train_extractor", "--scorer", "transformer", "--tiny", "--output", str(model_dir))
+    run(
+        "train_extractor",
+        "--scorer",
+        "transformer",
+        "--tiny",
+        "--no-class-weights",
+        "--output",
+        str(model_dir),
+    )
     from annotations.extraction.transformer import TransformerModel
     from annotations.extraction.transformer_training import cross_validation_fit
 
@@ -160,6 +168,7 @@ def test_the_validation_threshold_is_what_scores_half(tmp_path) -> None:
     meta = json.loads((model_dir / "meta.json").read_text())
     assert meta["training"]["validation_sentences"] > 0
     assert meta["training"]["kept_epoch"] == 1
+    assert meta["training"]["class_weighted"] is False
     threshold = meta["threshold"]
     assert 0.05 <= threshold <= 0.95
     model = TransformerModel(model_dir)

@@ -71,6 +71,7 @@ def train_transformer(
     learning_rate: float = 5e-5,
     seed: int = 13,
     classes: int = 2,
+    class_weighted: bool = True,
     progress: Callable[[str], None] = print,
 ) -> str:
     """Fine-tune on ClaimBuster-labelled sentences (positive = CFS), export and quantise; returns the version.
@@ -82,6 +83,9 @@ def train_transformer(
 
     `classes` = 2 learns CFS against the rest (one logistic output); 3 learns NFS, UFS and CFS apart (softmax),
     and the exported model outputs the logit of CFS against the other two, so both serve alike.
+
+    `class_weighted` = False trains on the plain (unweighted) loss; the threshold chosen on the validation
+    debates then absorbs the class imbalance instead.
     """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
@@ -121,6 +125,8 @@ def train_transformer(
     if classes == 2:
         bce = torch.nn.BCEWithLogitsLoss(
             pos_weight=torch.tensor((len(labels) - positives) / positives)
+            if class_weighted
+            else None
         )
 
         def loss_of(ids, mask, batch):
@@ -131,6 +137,8 @@ def train_transformer(
         counts = [max(targets.count(c), 1) for c in range(3)]
         ce = torch.nn.CrossEntropyLoss(
             weight=torch.tensor([len(targets) / (3 * n) for n in counts])
+            if class_weighted
+            else None
         )
 
         def loss_of(ids, mask, batch):
@@ -231,6 +239,7 @@ def train_transformer(
             "sentences": len(train),
             "positives": int(positives),
             "classes": classes,
+            "class_weighted": class_weighted,
             "epochs": epochs,
             "kept_epoch": best_epoch,
             "validation_sentences": len(validation),
@@ -252,7 +261,11 @@ def evaluate_transformer(model_dir: Path, sentences: Sequence[LabelledSentence])
 
 
 def cross_validation_fit(
-    work_dir: Path, epochs: int = 2, classes: int = 2, progress: Callable[[str], None] = print
+    work_dir: Path,
+    epochs: int = 2,
+    classes: int = 2,
+    class_weighted: bool = True,
+    progress: Callable[[str], None] = print,
 ) -> Callable[[list[LabelledSentence], int], Callable[[list[str]], list[float]]]:
     """The `fit` for `training.cross_validate`: each fold's model is trained (with its own validation debates)
     into work_dir/fold-N and scores as the workers score. A fold whose model is already there is reused, so an
@@ -271,6 +284,7 @@ def cross_validation_fit(
                 validation=validation,
                 epochs=epochs,
                 classes=classes,
+                class_weighted=class_weighted,
                 progress=progress,
             )
         return TransformerModel(model_dir).score

@@ -1,3 +1,4 @@
+import argparse
 import json
 from pathlib import Path
 
@@ -59,6 +60,15 @@ class Command(BaseCommand):
             choices=[2, 3],
             default=2,
             help="transformer: learn CFS against the rest (2) or NFS, UFS and CFS apart (3).",
+        )
+        parser.add_argument(
+            "--class-weights",
+            action=argparse.BooleanOptionalAction,
+            default=True,
+            help=(
+                "transformer: weight the loss by class rarity (default); with --no-class-weights the "
+                "threshold chosen on the validation debates absorbs the imbalance."
+            ),
         )
         parser.add_argument(
             "--limit", type=int, default=0, help="transformer: train on the first N sentences only."
@@ -157,6 +167,7 @@ class Command(BaseCommand):
                 output,
                 epochs=options["epochs"],
                 classes=options["classes"],
+                class_weighted=options["class_weights"],
                 progress=self.stdout.write,
             )
             self.report_cross_validation(data, options["folds"], fit)
@@ -181,6 +192,7 @@ class Command(BaseCommand):
             epochs=epochs,
             max_length=max_length,
             classes=options["classes"],
+            class_weighted=options["class_weights"],
             progress=self.stdout.write,
         )
         self.stdout.write(
