@@ -217,7 +217,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 10 * 60)
-CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 400_000)
+# KB. Above a transformer worker's peak (about 490 MB on a 5 MB transcript), so that a prefork child is not
+# replaced, and the model reloaded, after every task; a leaking child is still replaced.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 700_000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # The desk: how long a claim handed out by an annotator's queue stays hers without a save.
