@@ -3,6 +3,7 @@
 import importlib.util
 import io
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -113,14 +114,41 @@ def transformer_extra_missing() -> str | None:
     return None
 
 
-@pytest.mark.skipif(
+needs_transformer_extra = pytest.mark.skipif(
     transformer_extra_missing() is not None, reason=str(transformer_extra_missing())
 )
-def test_the_transformer_path_trains_exports_and_scores_without_torch(tmp_path) -> None:
-    output = run("train_extractor", "--scorer", "transformer", "--tiny", "--output", str(tmp_path))
+
+
+@pytest.fixture(scope="module")
+def tiny_transformers(tmp_path_factory) -> dict[str, tuple[Path, str]]:
+    """Tiny transformer models, trained once for this module as an operator trains them: each loss alone
+    and the pair. Each is in a cross-validation fold's folder; the value is (folder, command output)."""
+    models = {}
+    for name, options in (
+        ("weighted", []),
+        ("unweighted", ["--no-class-weights"]),
+        ("pair", ["--pair"]),
+    ):
+        model_dir = tmp_path_factory.mktemp(name) / "fold-1"
+        output = run(
+            "train_extractor",
+            "--scorer",
+            "transformer",
+            "--tiny",
+            *options,
+            "--output",
+            str(model_dir),
+        )
+        models[name] = (model_dir, output)
+    return models
+
+
+@needs_transformer_extra
+def test_the_transformer_path_trains_exports_and_scores_without_torch(tiny_transformers) -> None:
+    model_dir, output = tiny_transformers["weighted"]
     assert "Saved transformer-" in output
     assert "held_aside_debates_cfs" in output
-    assert {p.name for p in tmp_path.iterdir()} == {
+    assert {p.name for p in model_dir.iterdir()} == {
         "model.int8.onnx",
         "tokenizer.json",
         "meta.json",
@@ -129,7 +157,7 @@ def test_the_transformer_path_trains_exports_and_scores_without_torch(tmp_path) 
     script = (
         "import sys; from pathlib import Path\n"
         "from annotations.extraction.transformer import TransformerModel\n"
-        f"model = TransformerModel(Path({str(tmp_path)!r}))\n"
+        f"model = TransformerModel(Path({str(model_dir)!r}))\n"
         "scores = model.score(['Taxes rose by 10 percent last year.', 'Thank you.'])\n"
         "assert len(scores) == 2 and all(0 <= s <= 1 for s in scores), scores\n"
         "assert 'torch' not in sys.modules\n"
@@ -142,26 +170,15 @@ def test_the_transformer_path_trains_exports_and_scores_without_torch(tmp_path) 
     assert result.stdout.startswith("transformer-")
 
 
-@pytest.mark.skipif(
-    transformer_extra_missing() is not None, reason=str(transformer_extra_missing())
-)
-def test_the_validation_threshold_is_what_scores_half(tmp_path) -> None:
-    model_dir = tmp_path / "fold-1"
-    run(
-        "train_extractor",
-        "--scorer",
-        "transformer",
-        "--tiny",
-        "--no-class-weights",
-        "--output",
-        str(model_dir),
-    )
+@needs_transformer_extra
+def test_the_validation_threshold_is_what_scores_half(tiny_transformers) -> None:
+    model_dir, _ = tiny_transformers["unweighted"]
     from annotations.extraction.transformer import TransformerModel
     from annotations.extraction.transformer_training import cross_validation_fit
 
     # A cross-validation that stopped after this fold resumes with its model.
     messages: list[str] = []
-    score = cross_validation_fit(tmp_path, progress=messages.append)([], 0)
+    score = cross_validation_fit(model_dir.parent, progress=messages.append)([], 0)
     assert messages == [f"fold 1: reusing the model in {model_dir}"]
     assert len(score(["Taxes rose by 10 percent last year."])) == 1
 
@@ -177,6 +194,28 @@ def test_the_validation_threshold_is_what_scores_half(tmp_path) -> None:
     raw = model.score(["Taxes rose by 10 percent last year.", "Thank you."])
     for served, own in zip(shifted, raw, strict=True):
         assert (served >= 0.5) == (own >= threshold)
+
+
+@needs_transformer_extra
+def test_a_pair_serves_the_mean_of_its_two_networks_logits(tiny_transformers) -> None:
+    from annotations.extraction.transformer import TransformerModel
+
+    def served_logits(name: str) -> list[float]:
+        model = TransformerModel(tiny_transformers[name][0])
+        scores = model.score(["Taxes rose by 10 percent last year.", "Thank you.", "We won."])
+        return [math.log(p / (1 - p)) for p in scores]
+
+    pair_dir = tiny_transformers["pair"][0]
+    meta = json.loads((pair_dir / "meta.json").read_text())
+    # Each network is shifted by its own threshold inside the graph, so the pair decides at 0.5.
+    assert meta["threshold"] == 0.5
+    assert [m["class_weighted"] for m in meta["training"]["pair"]] == [True, False]
+    # Trained with the same seed, the pair's networks are the two single models.
+    expected = [
+        (a + b) / 2
+        for a, b in zip(served_logits("weighted"), served_logits("unweighted"), strict=True)
+    ]
+    assert served_logits("pair") == pytest.approx(expected, abs=1e-4)
 
 
 def test_batches_group_similar_lengths_and_cover_every_sentence() -> None:

