@@ -121,13 +121,14 @@ needs_transformer_extra = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def tiny_transformers(tmp_path_factory) -> dict[str, tuple[Path, str]]:
-    """Tiny transformer models, trained once for this module as an operator trains them: each loss alone
-    and the pair. Each is in a cross-validation fold's folder; the value is (folder, command output)."""
+    """Tiny transformer models, trained once for this module as an operator trains them: each loss alone,
+    the pair and a refit. Each is in a cross-validation fold's folder; the value is (folder, command output)."""
     models = {}
     for name, options in (
         ("weighted", []),
         ("unweighted", ["--no-class-weights"]),
         ("pair", ["--pair"]),
+        ("refit", ["--refit"]),
     ):
         model_dir = tmp_path_factory.mktemp(name) / "fold-1"
         output = run(
@@ -216,6 +217,28 @@ def test_a_pair_serves_the_mean_of_its_two_networks_logits(tiny_transformers) ->
         for a, b in zip(served_logits("weighted"), served_logits("unweighted"), strict=True)
     ]
     assert served_logits("pair") == pytest.approx(expected, abs=1e-4)
+
+
+@needs_transformer_extra
+def test_a_refit_keeps_the_validation_choices_and_learns_from_those_debates_too(
+    tiny_transformers,
+) -> None:
+    first = json.loads((tiny_transformers["weighted"][0] / "meta.json").read_text())
+    refit_dir, output = tiny_transformers["refit"]
+    refit = json.loads((refit_dir / "meta.json").read_text())
+    assert "training again on the validation debates too, 1 epoch(s)" in output
+    assert refit["training"]["refit_on_validation"] is True
+    assert first["training"]["refit_on_validation"] is False
+    assert (
+        refit["training"]["sentences"]
+        == first["training"]["sentences"] + first["training"]["validation_sentences"]
+    )
+    # Chosen on the validation debates by the same first run, before they were trained on.
+    assert refit["training"]["validation"] == first["training"]["validation"]
+    assert refit["threshold"] == first["threshold"]
+    assert (refit_dir / "model.int8.onnx").read_bytes() != (
+        tiny_transformers["weighted"][0] / "model.int8.onnx"
+    ).read_bytes()
 
 
 def test_batches_group_similar_lengths_and_cover_every_sentence() -> None:

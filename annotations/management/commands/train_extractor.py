@@ -79,6 +79,14 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--refit",
+            action="store_true",
+            help=(
+                "transformer: once the epoch and threshold are chosen on the validation debates, train "
+                "again on them too; twice the training time."
+            ),
+        )
+        parser.add_argument(
             "--limit", type=int, default=0, help="transformer: train on the first N sentences only."
         )
         parser.add_argument(
@@ -177,6 +185,7 @@ class Command(BaseCommand):
                 classes=options["classes"],
                 class_weighted=options["class_weights"],
                 pair=options["pair"],
+                refit=options["refit"],
                 progress=self.stdout.write,
             )
             self.report_cross_validation(data, options["folds"], fit)
@@ -203,6 +212,7 @@ class Command(BaseCommand):
             classes=options["classes"],
             class_weighted=options["class_weights"],
             pair=options["pair"],
+            refit=options["refit"],
             progress=self.stdout.write,
         )
         self.stdout.write(
