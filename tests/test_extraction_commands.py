@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from annotations.management.commands import evaluate_extraction
 
@@ -217,6 +217,12 @@ def test_a_pair_serves_the_mean_of_its_two_networks_logits(tiny_transformers) ->
         for a, b in zip(served_logits("weighted"), served_logits("unweighted"), strict=True)
     ]
     assert served_logits("pair") == pytest.approx(expected, abs=1e-4)
+
+
+def test_a_pair_refuses_no_class_weights_with_a_message() -> None:
+    # The pair always trains one network on each loss; silently ignoring the flag would mislead.
+    with pytest.raises(CommandError, match="--pair trains one network with class weights"):
+        run("train_extractor", "--scorer", "transformer", "--pair", "--no-class-weights")
 
 
 @needs_transformer_extra

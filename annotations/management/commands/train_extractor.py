@@ -110,6 +110,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: object) -> None:
+        if options["pair"] and not options["class_weights"]:
+            raise CommandError(
+                "--pair trains one network with class weights and one without, so --no-class-weights "
+                "has no meaning beside it; drop one of the two."
+            )
         data = load_training_data(options["datasets"])
         if options["scorer"] == "transformer":
             self.train_transformer(data, options)
