@@ -3,13 +3,12 @@
 import importlib.util
 import io
 import json
-import math
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from annotations.management.commands import evaluate_extraction
 
@@ -120,33 +119,17 @@ needs_transformer_extra = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def tiny_transformers(tmp_path_factory) -> dict[str, tuple[Path, str]]:
-    """Tiny transformer models, trained once for this module as an operator trains them: each loss alone,
-    the pair and a refit. Each is in a cross-validation fold's folder; the value is (folder, command output)."""
-    models = {}
-    for name, options in (
-        ("weighted", []),
-        ("unweighted", ["--no-class-weights"]),
-        ("pair", ["--pair"]),
-        ("refit", ["--refit"]),
-    ):
-        model_dir = tmp_path_factory.mktemp(name) / "fold-1"
-        output = run(
-            "train_extractor",
-            "--scorer",
-            "transformer",
-            "--tiny",
-            *options,
-            "--output",
-            str(model_dir),
-        )
-        models[name] = (model_dir, output)
-    return models
+def tiny_transformer(tmp_path_factory) -> tuple[Path, str]:
+    """A tiny transformer model, trained once for this module as an operator trains it, in a
+    cross-validation fold's folder: (folder, command output)."""
+    model_dir = tmp_path_factory.mktemp("transformer") / "fold-1"
+    output = run("train_extractor", "--scorer", "transformer", "--tiny", "--output", str(model_dir))
+    return model_dir, output
 
 
 @needs_transformer_extra
-def test_the_transformer_path_trains_exports_and_scores_without_torch(tiny_transformers) -> None:
-    model_dir, output = tiny_transformers["weighted"]
+def test_the_transformer_path_trains_exports_and_scores_without_torch(tiny_transformer) -> None:
+    model_dir, output = tiny_transformer
     assert "Saved transformer-" in output
     assert "held_aside_debates_cfs" in output
     assert {p.name for p in model_dir.iterdir()} == {
@@ -172,8 +155,8 @@ def test_the_transformer_path_trains_exports_and_scores_without_torch(tiny_trans
 
 
 @needs_transformer_extra
-def test_the_validation_threshold_is_what_scores_half(tiny_transformers) -> None:
-    model_dir, _ = tiny_transformers["unweighted"]
+def test_the_validation_threshold_is_what_scores_half(tiny_transformer) -> None:
+    model_dir, _ = tiny_transformer
     from annotations.extraction.transformer import TransformerModel
     from annotations.extraction.transformer_training import cross_validation_fit
 
@@ -186,7 +169,7 @@ def test_the_validation_threshold_is_what_scores_half(tiny_transformers) -> None
     meta = json.loads((model_dir / "meta.json").read_text())
     assert meta["training"]["validation_sentences"] > 0
     assert meta["training"]["kept_epoch"] == 1
-    assert meta["training"]["class_weighted"] is False
+    assert meta["training"]["class_weighted"] is True
     threshold = meta["threshold"]
     assert 0.05 <= threshold <= 0.95
     model = TransformerModel(model_dir)
@@ -195,56 +178,6 @@ def test_the_validation_threshold_is_what_scores_half(tiny_transformers) -> None
     raw = model.score(["Taxes rose by 10 percent last year.", "Thank you."])
     for served, own in zip(shifted, raw, strict=True):
         assert (served >= 0.5) == (own >= threshold)
-
-
-@needs_transformer_extra
-def test_a_pair_serves_the_mean_of_its_two_networks_logits(tiny_transformers) -> None:
-    from annotations.extraction.transformer import TransformerModel
-
-    def served_logits(name: str) -> list[float]:
-        model = TransformerModel(tiny_transformers[name][0])
-        scores = model.score(["Taxes rose by 10 percent last year.", "Thank you.", "We won."])
-        return [math.log(p / (1 - p)) for p in scores]
-
-    pair_dir = tiny_transformers["pair"][0]
-    meta = json.loads((pair_dir / "meta.json").read_text())
-    # Each network is shifted by its own threshold inside the graph, so the pair decides at 0.5.
-    assert meta["threshold"] == 0.5
-    assert [m["class_weighted"] for m in meta["training"]["pair"]] == [True, False]
-    # Trained with the same seed, the pair's networks are the two single models.
-    expected = [
-        (a + b) / 2
-        for a, b in zip(served_logits("weighted"), served_logits("unweighted"), strict=True)
-    ]
-    assert served_logits("pair") == pytest.approx(expected, abs=1e-4)
-
-
-def test_a_pair_refuses_no_class_weights_with_a_message() -> None:
-    # The pair always trains one network on each loss; silently ignoring the flag would mislead.
-    with pytest.raises(CommandError, match="--pair trains one network with class weights"):
-        run("train_extractor", "--scorer", "transformer", "--pair", "--no-class-weights")
-
-
-@needs_transformer_extra
-def test_a_refit_keeps_the_validation_choices_and_learns_from_those_debates_too(
-    tiny_transformers,
-) -> None:
-    first = json.loads((tiny_transformers["weighted"][0] / "meta.json").read_text())
-    refit_dir, output = tiny_transformers["refit"]
-    refit = json.loads((refit_dir / "meta.json").read_text())
-    assert "training again on the validation debates too, 1 epoch(s)" in output
-    assert refit["training"]["refit_on_validation"] is True
-    assert first["training"]["refit_on_validation"] is False
-    assert (
-        refit["training"]["sentences"]
-        == first["training"]["sentences"] + first["training"]["validation_sentences"]
-    )
-    # Chosen on the validation debates by the same first run, before they were trained on.
-    assert refit["training"]["validation"] == first["training"]["validation"]
-    assert refit["threshold"] == first["threshold"]
-    assert (refit_dir / "model.int8.onnx").read_bytes() != (
-        tiny_transformers["weighted"][0] / "model.int8.onnx"
-    ).read_bytes()
 
 
 def test_batches_group_similar_lengths_and_cover_every_sentence() -> None:

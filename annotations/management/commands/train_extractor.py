@@ -1,4 +1,3 @@
-import argparse
 import json
 from pathlib import Path
 
@@ -55,38 +54,6 @@ class Command(BaseCommand):
             help="transformer: epochs to train; the best on the validation debates is kept.",
         )
         parser.add_argument(
-            "--classes",
-            type=int,
-            choices=[2, 3],
-            default=2,
-            help="transformer: learn CFS against the rest (2) or NFS, UFS and CFS apart (3).",
-        )
-        parser.add_argument(
-            "--class-weights",
-            action=argparse.BooleanOptionalAction,
-            default=True,
-            help=(
-                "transformer: weight the loss by class rarity (default); with --no-class-weights the "
-                "threshold chosen on the validation debates absorbs the imbalance."
-            ),
-        )
-        parser.add_argument(
-            "--pair",
-            action="store_true",
-            help=(
-                "transformer: train two networks, one on each loss (class-weighted and not), and serve "
-                "the mean of their logits; twice the training and scoring time."
-            ),
-        )
-        parser.add_argument(
-            "--refit",
-            action="store_true",
-            help=(
-                "transformer: once the epoch and threshold are chosen on the validation debates, train "
-                "again on them too; twice the training time."
-            ),
-        )
-        parser.add_argument(
             "--limit", type=int, default=0, help="transformer: train on the first N sentences only."
         )
         parser.add_argument(
@@ -110,11 +77,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: object) -> None:
-        if options["pair"] and not options["class_weights"]:
-            raise CommandError(
-                "--pair trains one network with class weights and one without, so --no-class-weights "
-                "has no meaning beside it; drop one of the two."
-            )
         data = load_training_data(options["datasets"])
         if options["scorer"] == "transformer":
             self.train_transformer(data, options)
@@ -184,15 +146,7 @@ class Command(BaseCommand):
         output = options["output"] or settings.DATA_DIR / "models" / "transformer"
         if options["cross_validate"]:
             output = options["output"] or settings.DATA_DIR / "models" / "transformer-cv"
-            fit = cross_validation_fit(
-                output,
-                epochs=options["epochs"],
-                classes=options["classes"],
-                class_weighted=options["class_weights"],
-                pair=options["pair"],
-                refit=options["refit"],
-                progress=self.stdout.write,
-            )
+            fit = cross_validation_fit(output, epochs=options["epochs"], progress=self.stdout.write)
             self.report_cross_validation(data, options["folds"], fit)
             return
         if options["all_debates"]:
@@ -214,10 +168,6 @@ class Command(BaseCommand):
             validation=validation,
             epochs=epochs,
             max_length=max_length,
-            classes=options["classes"],
-            class_weighted=options["class_weights"],
-            pair=options["pair"],
-            refit=options["refit"],
             progress=self.stdout.write,
         )
         self.stdout.write(
