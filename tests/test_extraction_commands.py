@@ -158,7 +158,7 @@ def test_the_transformer_path_trains_exports_and_scores_without_torch(tiny_trans
 def test_the_validation_threshold_is_what_scores_half(tiny_transformer) -> None:
     model_dir, _ = tiny_transformer
     from annotations.extraction.transformer import TransformerModel
-    from annotations.extraction.transformer_training import cross_validation_fit
+    from annotations.training.transformer import cross_validation_fit
 
     # A cross-validation that stopped after this fold resumes with its model.
     messages: list[str] = []
@@ -183,7 +183,7 @@ def test_the_validation_threshold_is_what_scores_half(tiny_transformer) -> None:
 def test_batches_group_similar_lengths_and_cover_every_sentence() -> None:
     import random
 
-    from annotations.extraction.transformer_training import length_grouped_batches
+    from annotations.training.transformer import length_grouped_batches
 
     lengths = [random.Random(n).randint(5, 90) for n in range(1000)]
     batches = length_grouped_batches(lengths, 32, random.Random(1))
@@ -195,7 +195,7 @@ def test_batches_group_similar_lengths_and_cover_every_sentence() -> None:
 
 def test_cross_validation_never_scores_a_debate_with_its_own_model() -> None:
     from annotations.extraction.evaluation import LabelledSentence
-    from annotations.extraction.training import TrainingData, cross_validate, debate_of
+    from annotations.training.debates import TrainingData, cross_validate, debate_of
 
     sentences = [
         LabelledSentence(f"{debate} sentence {n}", 1 if n % 2 else -1, debate, n)
@@ -215,9 +215,7 @@ def test_cross_validation_never_scores_a_debate_with_its_own_model() -> None:
 
         return score
 
-    report = cross_validate(
-        TrainingData(sentences, clef), folds=5, fit=fit, progress=lambda _: None
-    )
+    report = cross_validate(TrainingData(sentences, clef), fit, folds=5, progress=lambda _: None)
     assert report["claimbuster"]["f1"] == 1.0
     assert report["clef2019"] == {"map": 1.0, "p_at_10": 0.2, "files": 1}
     assert len(seen_by_fold) == 5 and all(len(seen) == 4 for seen in seen_by_fold.values())

@@ -12,11 +12,8 @@ from sklearn.linear_model import LogisticRegression
 
 from annotations.extraction.evaluation import LabelledSentence
 from annotations.extraction.scoring import LightModel, make_vectorizers
-from annotations.extraction.training import (
-    fit_light_model,
-    load_training_data,
-    unlabelled_sentences,
-)
+from annotations.training.debates import load_training_data
+from annotations.training.light import fit_light_model, unlabelled_sentences
 from tests.test_extraction_commands import transformer_extra_missing
 
 DEBATES = ["1960-09-26", "1976-10-22", "1980-09-21", "1992-10-15", "2016-09-26"]

@@ -2,7 +2,7 @@
 
 No torch here. The model directory (``FACTCHECK_DATA_DIR/models/transformer/`` by default) holds
 ``model.int8.onnx``, the encoder's ``tokenizer.json`` and ``meta.json`` (version, maximum length). Training and
-export live in ``transformer_training.py``.
+export live in ``annotations/training/transformer.py``.
 """
 
 import json

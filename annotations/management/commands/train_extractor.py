@@ -5,19 +5,22 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from annotations.extraction.scoring import LIGHT_MODEL_PATH
-from annotations.extraction.training import (
+from annotations.extraction.transformer import transformer_installed
+from annotations.training.debates import (
     DATASETS_DIR,
     cross_validate,
-    fit_light_model,
     held_aside_split,
     load_training_data,
+    validation_split,
+)
+from annotations.training.light import (
+    fit_light_model,
+    fit_light_scorer,
     save_light_model,
     taught_light_fit,
     teacher_scores,
     unlabelled_sentences,
-    validation_split,
 )
-from annotations.extraction.transformer import transformer_installed
 
 
 class Command(BaseCommand):
@@ -89,7 +92,7 @@ class Command(BaseCommand):
             self.check_teacher(teacher, options["folds"] if options["cross_validate"] else 0)
         try:
             if options["cross_validate"]:
-                fit = None
+                fit = fit_light_scorer
                 if teacher:
                     fit = taught_light_fit(
                         data,
@@ -119,8 +122,8 @@ class Command(BaseCommand):
         )
 
     def report_cross_validation(self, data, folds: int, fit) -> None:
-        """Print the debate-level cross-validation report (JSON) of `fit`; None fits the light model."""
-        report = cross_validate(data, folds=folds, progress=self.stdout.write, fit=fit)
+        """Print the debate-level cross-validation report (JSON) of `fit`."""
+        report = cross_validate(data, fit, folds=folds, progress=self.stdout.write)
         self.stdout.write(json.dumps(report, indent=2))
 
     def check_teacher(self, teacher: Path, folds: int) -> None:
@@ -134,7 +137,7 @@ class Command(BaseCommand):
 
     def train_transformer(self, data, options: dict) -> None:
         try:
-            from annotations.extraction.transformer_training import (
+            from annotations.training.transformer import (
                 cross_validation_fit,
                 evaluate_transformer,
                 train_transformer,

@@ -1,4 +1,4 @@
-"""Train the light check-worthiness model and cross-validate it by debate.
+"""Train the light check-worthiness model.
 
 The model is TF-IDF word and character n-grams into a class-balanced logistic regression. Its learned state
 (vocabularies, idf weights, coefficients) is written as gzipped JSON, which loads without executing anything.
@@ -12,9 +12,7 @@ import csv
 import gzip
 import hashlib
 import json
-import statistics
-from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,41 +20,17 @@ import numpy as np
 from scipy.sparse import hstack, vstack
 from sklearn.linear_model import LogisticRegression
 
-from annotations.extraction.evaluation import (
-    LabelledSentence,
-    classification_scores,
-    clef_file_scores,
-    read_claimbuster,
-    read_clef2019,
-)
-from annotations.extraction.scoring import LIGHT_MODEL_PATH, make_vectorizers
+from annotations.extraction.evaluation import LabelledSentence
+from annotations.extraction.scoring import LIGHT_MODEL_PATH, LightModel, make_vectorizers
 from annotations.extraction.sentences import split_sentences
-
-DATASETS_DIR = Path(__file__).resolve().parents[3] / "shared" / "datasets"
-
-# The three 2016 presidential debates are in both benchmarks; cross-validation keeps each debate in one fold.
-CLEF_TO_CLAIMBUSTER_DEBATE = {
-    "20160926_1pres": "2016-09-26",
-    "20161010_2pres": "2016-10-09",
-    "20161019_3pres": "2016-10-19",
-}
-
-
-@dataclass(frozen=True)
-class TrainingData:
-    claimbuster: list[LabelledSentence]
-    clef: list[LabelledSentence]
-
-
-def load_training_data(datasets_dir: Path = DATASETS_DIR) -> TrainingData:
-    """The development parts of ClaimBuster (crowdsourced + groundtruth) and CLEF-2019 Task 1 training."""
-    claimbuster_dir = datasets_dir / "claimbuster"
-    claimbuster = read_claimbuster(claimbuster_dir / "crowdsourced_dev.csv")
-    claimbuster += read_claimbuster(claimbuster_dir / "groundtruth_dev.csv")
-    clef = []
-    for path in sorted((datasets_dir / "clef2019_checkthat_task1" / "training").glob("*.tsv")):
-        clef += read_clef2019(path)
-    return TrainingData(claimbuster, clef)
+from annotations.extraction.transformer import TransformerModel
+from annotations.training.debates import (
+    DATASETS_DIR,
+    Scorer,
+    TrainingData,
+    debate_folds,
+    debate_of,
+)
 
 
 def fit_light_model(
@@ -146,8 +120,6 @@ def unlabelled_sentences(
 
 def teacher_scores(teacher_dir: Path, texts: list[str]) -> tuple[list[tuple[str, float]], str]:
     """The texts with the transformer model's scores (0.5 = its threshold), and the model's version."""
-    from annotations.extraction.transformer import TransformerModel
-
     teacher = TransformerModel(teacher_dir)
     return list(zip(texts, teacher.score(texts), strict=True)), teacher.version
 
@@ -164,40 +136,9 @@ def save_light_model(state: dict, path: Path = LIGHT_MODEL_PATH) -> str:
     return state["version"]
 
 
-def debate_of(sentence: LabelledSentence) -> str:
-    return CLEF_TO_CLAIMBUSTER_DEBATE.get(sentence.group, sentence.group)
-
-
-def debate_folds(data: TrainingData, folds: int = 5) -> dict[str, int]:
-    """Each debate's fold: debates sorted by name, dealt out in turn."""
-    debates = sorted({debate_of(s) for s in data.claimbuster + data.clef})
-    return {debate: index % folds for index, debate in enumerate(debates)}
-
-
-def held_aside_split(
-    data: TrainingData, folds: int = 5
-) -> tuple[list[LabelledSentence], list[LabelledSentence]]:
-    """ClaimBuster sentences outside and inside the first cross-validation fold's debates."""
-    fold_of = debate_folds(data, folds)
-    train = [s for s in data.claimbuster if fold_of[debate_of(s)] != 0]
-    held_out = [s for s in data.claimbuster if fold_of[debate_of(s)] == 0]
-    return train, held_out
-
-
-def validation_split(
-    sentences: Sequence[LabelledSentence], every: int = 7
-) -> tuple[list[LabelledSentence], list[LabelledSentence]]:
-    """Sentences outside and inside every `every`-th debate (by name): the validation debates on which the
-    transformer's epoch and decision threshold are chosen, so held-aside debates stay unseen."""
-    debates = sorted({debate_of(s) for s in sentences})
-    chosen = set(debates[every // 2 :: every])
-    return (
-        [s for s in sentences if debate_of(s) not in chosen],
-        [s for s in sentences if debate_of(s) in chosen],
-    )
-
-
-Scorer = Callable[[list[str]], list[float]]
+def fit_light_scorer(train: list[LabelledSentence], fold: int) -> Scorer:
+    """The `fit` for `cross_validate` of the light model from the labels alone."""
+    return LightModel(fit_light_model(train)).score
 
 
 def taught_light_fit(
@@ -210,8 +151,6 @@ def taught_light_fit(
     """The `fit` for `cross_validate` of a light model taught by the transformer: fold N's teacher is
     teachers_dir/fold-N (the transformer's own cross-validation models, trained without that fold's debates),
     and the fold's held-out debates are left out of the sentences it scores."""
-    from annotations.extraction.scoring import LightModel
-
     fold_of = debate_folds(data, folds)
 
     def fit(train: list[LabelledSentence], fold: int) -> Scorer:
@@ -222,80 +161,3 @@ def taught_light_fit(
         return LightModel(fit_light_model(train, scored)).score
 
     return fit
-
-
-def cross_validate(
-    data: TrainingData,
-    folds: int = 5,
-    progress: Callable[[str], None] = print,
-    fit: Callable[[list[LabelledSentence], int], Scorer] | None = None,
-) -> dict:
-    """Debate-level cross-validation: no debate is scored by a model that saw any of its sentences.
-
-    `fit(train, fold)` trains on a fold's training sentences and returns its scoring function (the light
-    model's by default). Returns pooled ClaimBuster CFS figures at score 0.5, CLEF-2019 MAP/P@10 over files,
-    and the per-fold and per-debate spread.
-    """
-    from annotations.extraction.scoring import LightModel
-
-    fit = fit or (lambda train, fold: LightModel(fit_light_model(train)).score)
-    fold_of = debate_folds(data, folds)
-    claimbuster_scores = [0.0] * len(data.claimbuster)
-    clef_scores = [0.0] * len(data.clef)
-    fold_f1 = []
-    for fold in range(folds):
-        score = fit([s for s in data.claimbuster if fold_of[debate_of(s)] != fold], fold)
-        held_out = [i for i, s in enumerate(data.claimbuster) if fold_of[debate_of(s)] == fold]
-        for i, value in zip(
-            held_out, score([data.claimbuster[i].text for i in held_out]), strict=True
-        ):
-            claimbuster_scores[i] = value
-        fold_f1.append(
-            classification_scores(
-                [data.claimbuster[i].label == 1 for i in held_out],
-                [claimbuster_scores[i] >= 0.5 for i in held_out],
-            )["f1"]
-        )
-        held_out = [i for i, s in enumerate(data.clef) if fold_of[debate_of(s)] == fold]
-        for i, value in zip(held_out, score([data.clef[i].text for i in held_out]), strict=True):
-            clef_scores[i] = value
-        progress(f"fold {fold + 1}/{folds}: ClaimBuster CFS F1 {fold_f1[-1]:.4f}")
-
-    cfs = classification_scores(
-        [s.label == 1 for s in data.claimbuster], [x >= 0.5 for x in claimbuster_scores]
-    )
-    per_debate_f1 = {}
-    for debate in sorted({s.group for s in data.claimbuster}):
-        index = [i for i, s in enumerate(data.claimbuster) if s.group == debate]
-        per_debate_f1[debate] = classification_scores(
-            [data.claimbuster[i].label == 1 for i in index],
-            [claimbuster_scores[i] >= 0.5 for i in index],
-        )["f1"]
-    per_file = {}
-    for name in sorted({s.group for s in data.clef}):
-        index = [i for i, s in enumerate(data.clef) if s.group == name]
-        per_file[name] = clef_file_scores(
-            [data.clef[i] for i in index], [clef_scores[i] for i in index]
-        )
-    aps = [f["ap"] for f in per_file.values()]
-    return {
-        "claimbuster": {**{k: round(v, 4) for k, v in cfs.items()}, "n": len(data.claimbuster)},
-        "claimbuster_f1_per_fold": _spread(fold_f1),
-        "claimbuster_f1_per_debate": _spread(per_debate_f1.values()),
-        "clef2019": {
-            "map": round(statistics.mean(aps), 4),
-            "p_at_10": round(statistics.mean(f["p_at_10"] for f in per_file.values()), 4),
-            "files": len(per_file),
-        },
-        "clef2019_ap_per_file": _spread(aps),
-    }
-
-
-def _spread(values: Iterable[float]) -> dict[str, float]:
-    values = list(values)
-    return {
-        "mean": round(statistics.mean(values), 4),
-        "stdev": round(statistics.stdev(values), 4) if len(values) > 1 else 0.0,
-        "min": round(min(values), 4),
-        "max": round(max(values), 4),
-    }

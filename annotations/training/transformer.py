@@ -24,6 +24,7 @@ from annotations.extraction.transformer import (
     TOKENIZER_FILE,
     TransformerModel,
 )
+from annotations.training.debates import Scorer, validation_split
 
 
 def encoder_dir() -> Path:
@@ -281,13 +282,12 @@ def cross_validation_fit(
     work_dir: Path,
     epochs: int = 2,
     progress: Callable[[str], None] = print,
-) -> Callable[[list[LabelledSentence], int], Callable[[list[str]], list[float]]]:
-    """The `fit` for `training.cross_validate`: each fold's model is trained (with its own validation debates)
+) -> Callable[[list[LabelledSentence], int], Scorer]:
+    """The `fit` for `debates.cross_validate`: each fold's model is trained (with its own validation debates)
     into work_dir/fold-N and scores as the workers score. A fold whose model is already there is reused, so an
     interrupted cross-validation resumes where it stopped."""
-    from annotations.extraction.training import validation_split
 
-    def fit(train: list[LabelledSentence], fold: int) -> Callable[[list[str]], list[float]]:
+    def fit(train: list[LabelledSentence], fold: int) -> Scorer:
         model_dir = work_dir / f"fold-{fold + 1}"
         if (model_dir / META_FILE).exists():
             progress(f"fold {fold + 1}: reusing the model in {model_dir}")
