@@ -1,5 +1,5 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 
 from . import assignments, datasets, desk, matches, members, review, views
@@ -61,5 +61,6 @@ urlpatterns = [
     path("claims/<int:pk>/history/", review.ClaimHistory.as_view(), name="claim-history"),
     path("claims/<int:pk>/comments/", review.ClaimComments.as_view(), name="claim-comments"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves Swagger UI's start-up script as a file, as the CSP requires.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

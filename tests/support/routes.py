@@ -1,0 +1,101 @@
+"""Every route of the URLconf, and a concrete URL for each, built from the objects of a
+`World`. A parameter takes the object named by the path segment before it
+(`projects/<slug>` a project's slug, `claims/<pk>` a claim's id); a route whose parameters
+no rule here fills is an error, so a new route cannot go unwalked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>|\(\?P<(?P<regex>\w+)>[^)]*\)")
+
+
+@dataclass(frozen=True)
+class Route:
+    pattern: str  # as written in the URLconf, prefixes joined
+    name: str  # namespaced, "admin:None" for unnamed admin routes
+
+    @property
+    def is_admin(self) -> bool:
+        return self.pattern.startswith("admin/")
+
+    @property
+    def is_api(self) -> bool:
+        return self.pattern.startswith("api/")
+
+
+def walk(patterns, prefix: str = "", namespace: str | None = None):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from walk(
+                entry.url_patterns, prefix + str(entry.pattern), entry.namespace or namespace
+            )
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace else str(entry.name)
+            yield Route(prefix + str(entry.pattern), name)
+
+
+def all_routes() -> list[Route]:
+    return list(walk(get_resolver().url_patterns))
+
+
+class UnclassifiedRoute(LookupError):
+    """No rule fills this route's parameters: the walk would miss it."""
+
+
+def admin_object(world, pattern: str):
+    """The object an admin change/delete/history route of `pattern` is about."""
+    app_label, model_name = pattern.split("/")[1:3]
+    for model in admin.site._registry:
+        if (model._meta.app_label, model._meta.model_name) == (app_label, model_name):
+            return world.object_of_model(model)
+    raise UnclassifiedRoute(pattern)
+
+
+def fill(route: Route, world) -> str:
+    """A concrete path for the route, about the objects of `world`."""
+    pattern = route.pattern
+    if route.is_admin and "(?P<url>" in pattern:
+        return "/admin/no-such-page/"
+    if route.is_admin and "(?P<app_label>" in pattern:
+        return "/admin/annotations/"
+    pieces, last = [], 0
+    for match in PARAMETER.finditer(pattern):
+        pieces.append(pattern[last : match.start()])
+        name = match.group("name") or match.group("regex")
+        before = pattern[: match.start()].rstrip("/").split("/")[-1]
+        pieces.append(str(value_for(route, world, before, name)))
+        last = match.end()
+    pieces.append(pattern[last:])
+    return "/" + "".join(pieces)
+
+
+def value_for(route: Route, world, segment: str, name: str):
+    if route.is_admin:
+        if name == "content_type_id":
+            return ContentType.objects.get_for_model(world.project).pk
+        if name == "object_id" and route.pattern.startswith("admin/r/"):
+            return world.project.pk
+        if name in ("object_id", "id"):
+            return admin_object(world, route.pattern).pk
+        raise UnclassifiedRoute(route.pattern)
+    by_segment = {
+        ("projects", "slug"): lambda: world.project.slug,
+        ("organisations", "slug"): lambda: world.organisation.slug,
+        ("documents", "pk"): lambda: world.document.pk,
+        ("claims", "pk"): lambda: world.claim.pk,
+        ("exports", "pk"): lambda: world.export.pk,
+        ("assignments", "pk"): lambda: world.assignment.pk,
+        ("members", "pk"): lambda: world.annotator_membership.pk,
+        ("members", "member"): lambda: world.annotator.username,
+        ("admins", "username"): lambda: world.organisation_admin.username,
+        ("projects", "project"): lambda: world.project.slug,
+    }
+    if (segment, name) not in by_segment:
+        raise UnclassifiedRoute(f"{route.pattern}: no rule for <{name}> after {segment!r}")
+    return by_segment[(segment, name)]()

@@ -1,0 +1,97 @@
+"""One project with a member of each role, and people who must see nothing of it: the
+objects every route of the URLconf is walked against (headers, permission matrix)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import models
+from rest_framework.authtoken.models import Token, TokenProxy
+
+from annotations.models import (
+    Assignment,
+    AuditEvent,
+    Export,
+    Role,
+)
+
+from ..factories import (
+    ClaimFactory,
+    DocumentFactory,
+    MembershipFactory,
+    ProjectFactory,
+    UserFactory,
+)
+
+# The people each route is tried as, from least to most entitled; `anonymous` is logged out.
+ROLES = [
+    "anonymous",
+    "stranger",
+    "other_project_admin",
+    "annotator",
+    "editor",
+    "admin",
+]
+
+
+@dataclass
+class World:
+    project: object
+    document: object
+    claim: object
+    export: object
+    assignment: object
+    annotator_membership: object
+    people: dict = field(default_factory=dict)
+    superuser: object = None
+
+    @property
+    def annotator(self):
+        return self.people["annotator"]
+
+    def object_of_model(self, model: type[models.Model]):
+        """An instance of the model for the admin's change pages."""
+        known = {
+            AuditEvent: lambda: AuditEvent.objects.first(),
+            get_user_model(): lambda: self.annotator,
+            Group: lambda: Group.objects.get_or_create(name="Newsroom staff")[0],
+            TokenProxy: lambda: TokenProxy.objects.get(
+                pk=Token.objects.get_or_create(user=self.annotator)[0].pk
+            ),
+        }
+        if model in known:
+            return known[model]()
+        instance = model.objects.first()
+        assert instance is not None, f"no {model.__name__} in the world"
+        return instance
+
+
+def build_world() -> World:
+    project = ProjectFactory(slug="newsroom", name="Newsroom")
+    document = DocumentFactory(project=project)
+    claim = ClaimFactory(document=document)
+    people = {"anonymous": None, "stranger": UserFactory(username="stranger")}
+    memberships = {}
+    for role in (Role.ANNOTATOR, Role.EDITOR, Role.ADMIN):
+        user = UserFactory(username=role.value)
+        memberships[role] = MembershipFactory(project=project, user=user, role=role)
+        people[role.value] = user
+    other = ProjectFactory(slug="other-desk", name="Other desk")
+    people["other_project_admin"] = UserFactory(username="other_admin")
+    MembershipFactory(project=other, user=people["other_project_admin"], role=Role.ADMIN)
+    export = Export.objects.create(project=project, format="jsonl", requested_by=people["editor"])
+    assignment = Assignment.objects.create(claim=claim, user=people["annotator"])
+    AuditEvent.objects.create(project=project, object_type="claim", object_id=claim.pk, action="x")
+    superuser = get_user_model().objects.create_superuser("root", password="correct horse battery")
+    return World(
+        project=project,
+        document=document,
+        claim=claim,
+        export=export,
+        assignment=assignment,
+        annotator_membership=memberships[Role.ANNOTATOR],
+        people=people,
+        superuser=superuser,
+    )
