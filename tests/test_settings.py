@@ -31,8 +31,22 @@ print(json.dumps({
 }))
 """
 
+# Opens the embedded database as the workbench does and reports its locking set-up.
+SQLITE_PROBE = """
+import json
+import django
+django.setup()
+from django.db import connection
+with connection.cursor() as cursor:
+    pragmas = {
+        name: cursor.execute(f"PRAGMA {name}").fetchone()[0]
+        for name in ("journal_mode", "synchronous", "busy_timeout")
+    }
+print(json.dumps(pragmas))
+"""
 
-def load_settings(tmp_path, **env: str) -> subprocess.CompletedProcess:
+
+def load_settings(tmp_path, code: str = PROBE, **env: str) -> subprocess.CompletedProcess:
     """Import the settings in a fresh interpreter with only the given variables set."""
     clean_env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -41,7 +55,7 @@ def load_settings(tmp_path, **env: str) -> subprocess.CompletedProcess:
         **env,
     }
     return subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         env=clean_env,
@@ -50,8 +64,8 @@ def load_settings(tmp_path, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-def probe(tmp_path, **env: str) -> dict:
-    result = load_settings(tmp_path, **env)
+def probe(tmp_path, code: str = PROBE, **env: str) -> dict:
+    result = load_settings(tmp_path, code, **env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -81,6 +95,13 @@ def test_it_rejects_a_bad_upload_limit_when_starting(tmp_path):
 
 def test_it_uses_sqlite_without_a_database_url(tmp_path):
     assert probe(tmp_path, SECRET_KEY="x")["engine"] == "django.db.backends.sqlite3"
+
+
+def test_the_embedded_database_writes_ahead_and_waits_for_the_lock(tmp_path):
+    """WAL with synchronous=NORMAL: readers never wait for the writer and a commit does not
+    fsync the database file; a writer waits up to 20 s for the lock rather than failing."""
+    pragmas = probe(tmp_path, SQLITE_PROBE, SECRET_KEY="x")
+    assert pragmas == {"journal_mode": "wal", "synchronous": 1, "busy_timeout": 20000}
 
 
 def test_it_uses_postgresql_with_a_database_url(tmp_path):
