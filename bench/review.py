@@ -153,6 +153,8 @@ def seed(n_claims: int) -> Project:
                     1,
                     now,
                     now,
+                    "",
+                    "{}",
                 )
             )
     copy_rows(
@@ -177,6 +179,8 @@ def seed(n_claims: int) -> Project:
             "version",
             "created_at",
             "updated_at",
+            "review_url",
+            "metadata",
         ],
         claim_rows,
     )
@@ -243,6 +247,8 @@ def seed(n_claims: int) -> Project:
             "answer",
             "snapshot_text",
             "snapshot_sha256",
+            "fetch_status",
+            "fetch_error",
         ],
         (
             (
@@ -256,6 +262,8 @@ def seed(n_claims: int) -> Project:
                 "",
                 "",
                 "",
+                "",
+                "done",
                 "",
             )
             for pk in annotation_ids
