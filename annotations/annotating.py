@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from . import queue
-from .audit import record_event, snapshot
+from .audit import new_event, snapshot
 from .errors import InvalidInput, StaleVersion
-from .guidelines import current_guideline_version
-from .models import Annotation, Claim, ClaimStatus, Source, Stance
+from .guidelines import current_guideline_number
+from .models import (
+    QUEUE_STATUSES,
+    Annotation,
+    AuditEvent,
+    Claim,
+    ClaimReservation,
+    ClaimStatus,
+    Source,
+    Stance,
+    in_queue_sql,
+)
 
 SOURCE_FIELDS = {"url", "title", "publisher", "quote", "stance", "question", "answer"}
 OPEN_STATUSES = (ClaimStatus.UNSTARTED, ClaimStatus.IN_PROGRESS, ClaimStatus.IN_REVIEW)
@@ -84,31 +95,55 @@ def annotation_state(annotation: Annotation) -> dict[str, Any]:
     return values
 
 
-def update_claim_status(claim: Claim, actor) -> None:
+def claim_status_change(claim: Claim, actor) -> AuditEvent | None:
     """Move an open claim along as its annotations arrive: in progress once someone
-    started, in review once the project's number of annotations are submitted."""
+    started, in review once the project's number of annotations are submitted; keep its
+    disagreement flag (the review queue sorts on it) and its place in annotators' queues.
+
+    One query counts, one writes what changed. Returns the audit event of a status change,
+    not yet saved, so the caller can record it together with its own."""
     if claim.status not in OPEN_STATUSES:
-        return
-    counts = claim.annotations.aggregate(
-        submitted=Count("id", filter=Q(state=Annotation.State.SUBMITTED)), total=Count("id")
+        return None
+    submitted = Q(state=Annotation.State.SUBMITTED)
+    counts = Annotation.objects.filter(claim=claim).aggregate(
+        submitted=Count("id", filter=submitted),
+        total=Count("id"),
+        verdicts=Count("verdict", filter=submitted, distinct=True),
+        stances=Count("stance", filter=submitted, distinct=True),
     )
-    if counts["submitted"] >= claim.project.annotations_per_claim:
+    places = claim.project.annotations_per_claim
+    if counts["submitted"] >= places:
         status = ClaimStatus.IN_REVIEW
     elif counts["total"]:
         status = ClaimStatus.IN_PROGRESS
     else:
         status = ClaimStatus.UNSTARTED
-    # The review queue sorts on the stored flag; an annotation edited in review changes it.
-    disagreement = status == ClaimStatus.IN_REVIEW and claim.annotations_disagree()
+    changes = {}
+    disagreement = status == ClaimStatus.IN_REVIEW and (
+        counts["verdicts"] > 1 or counts["stances"] > 1
+    )
     if disagreement != claim.disagreement:
-        claim.disagreement = disagreement
-        claim.save(update_fields=["disagreement"])
+        changes["disagreement"] = disagreement
+    event = None
     if status != claim.status:
-        record_event(
+        event = new_event(
             actor, claim, "status", before={"status": claim.status}, after={"status": status}
         )
-        claim.status = status
-        claim.save(update_fields=["status", "updated_at"])
+        changes.update(status=status, updated_at=timezone.now())
+    # Its places change with every submission (and assignment): counted by the update.
+    changes["in_queue"] = in_queue_sql(places) if status in QUEUE_STATUSES else False
+    Claim.objects.filter(pk=claim.pk).update(**changes)
+    for name, value in changes.items():
+        if name != "in_queue":
+            setattr(claim, name, value)
+    return event
+
+
+def update_claim_status(claim: Claim, actor) -> None:
+    """claim_status_change, with its audit event recorded."""
+    event = claim_status_change(claim, actor)
+    if event is not None:
+        event.save()
 
 
 def save_annotation(
@@ -127,6 +162,8 @@ def save_annotation(
 
     `version` is the annotation version the edit was based on (0 or None for a new one);
     a different current version means someone (another tab) saved in between."""
+    # Everything that needs no lock is checked before the transaction: on SQLite the
+    # transaction holds the database's only write lock from its first statement.
     if stance and stance not in Stance.values:
         raise InvalidInput(
             f"Unknown stance {stance!r}; allowed: {', '.join(Stance.values)}.", field="stance"
@@ -135,34 +172,42 @@ def save_annotation(
     cleaned_sources = clean_sources(sources or [])
     if submit and not (stance and verdict):
         raise InvalidInput("A submitted annotation needs a stance and a verdict.", field="verdict")
+    project = claim.project
 
     with transaction.atomic():
         # Lock the claim: two annotators submitting at once must not both leave it
-        # "in progress" when together they complete it.
+        # "in progress" when together they complete it. Only the claim's row: locking its
+        # project as well would make every save of the project wait for the others. Her
+        # annotation, her reservation and the guidelines' version come with it.
+        mine = Annotation.objects.filter(claim=OuterRef("pk"), annotator=user)
+        reservation = ClaimReservation.objects.filter(claim=OuterRef("pk"), user=user)
         claim = (
-            Claim.objects.select_for_update()
-            .select_related("project__rating_scale")
+            Claim.objects.select_for_update(of=("self",))
+            .annotate(
+                annotation_id=Subquery(mine.values("pk")[:1]),
+                reserved_until=Subquery(reservation.values("expires_at")[:1]),
+                guideline_number=current_guideline_number(),
+            )
             .get(pk=claim.pk)
         )
+        claim.project = project
         if claim.status not in OPEN_STATUSES:
             raise InvalidInput(f"This claim is {claim.get_status_display().lower()}; it is closed.")
-        annotation = (
-            Annotation.objects.select_for_update()
-            .prefetch_related("sources")
-            .filter(claim=claim, annotator=user)
-            .first()
-        )
-        if annotation is None:
+        if claim.annotation_id is None:
             if version not in (None, 0):
                 raise StaleVersion(None, 0)
+            # Her annotations of this claim are written only under the claim's lock.
             annotation = Annotation(claim=claim, annotator=user, version=0)
-            before = None
+            before, previous_sources, was_submitted = None, [], False
         else:
+            annotation = Annotation.objects.prefetch_related("sources").get(pk=claim.annotation_id)
             if version is None:
                 raise InvalidInput("Send the version your edit is based on.", field="version")
             if version != annotation.version:
                 raise StaleVersion(annotation, annotation.version)
             before = annotation_state(annotation)
+            previous_sources = list(annotation.sources.all())
+            was_submitted = annotation.state == Annotation.State.SUBMITTED
 
         annotation.stance = stance
         annotation.verdict = verdict
@@ -170,32 +215,48 @@ def save_annotation(
         annotation.checkworthy = checkworthy
         annotation.state = Annotation.State.SUBMITTED if submit else Annotation.State.DRAFT
         annotation.submitted_at = timezone.now() if submit else None
-        annotation.guideline_version = current_guideline_version(claim.project)
+        annotation.guideline_version = claim.guideline_number
         annotation.version += 1
         annotation.save()
         annotation.annotator = user
-        previous_sources = list(annotation.sources.all()) if before is not None else []
         sources, new_sources = store_sources(annotation, previous_sources, cleaned_sources)
         # The annotation's sources are now exactly these: the audit trail and the answer
         # read them from here instead of asking the database again.
         annotation._prefetched_objects_cache = {"sources": sources}
-        if submit:
-            queue.release_reservation(claim, user)
-        else:
-            queue.extend_reservation(claim, user)
+        keep_reservation(claim, user, submit)
         action = "submit" if submit else ("create" if before is None else "update")
-        record_event(
-            user,
-            annotation,
-            action,
-            before=before,
-            after=annotation_state(annotation),
-            project=claim.project,
-        )
-        update_claim_status(claim, user)
+        events = [
+            new_event(
+                user,
+                annotation,
+                action,
+                before=before,
+                after=annotation_state(annotation),
+                project=project,
+            )
+        ]
+        # A draft saved again on a started claim changes neither its status nor its places.
+        if submit or was_submitted or claim.status == ClaimStatus.UNSTARTED:
+            events.append(claim_status_change(claim, user))
+        AuditEvent.objects.bulk_create([event for event in events if event is not None])
         for source in new_sources:
             transaction.on_commit(lambda pk=source.pk: enqueue_fetch(pk))
     return annotation
+
+
+def keep_reservation(claim: Claim, user, submitted: bool) -> None:
+    """Submitting ends her hold on the claim; saving a draft keeps it (creating or extending
+    it, at most once a minute: autosave writes every few seconds). `claim.reserved_until`
+    is her reservation's expiry as read under the claim's lock, None if she holds none."""
+    if submitted:
+        if claim.reserved_until is not None:
+            queue.release_reservation(claim, user)
+        return
+    expires_at = queue.reservation_expiry()
+    if claim.reserved_until is None:
+        ClaimReservation.objects.create(claim=claim, user=user, expires_at=expires_at)
+    elif expires_at - claim.reserved_until >= datetime.timedelta(minutes=1):
+        ClaimReservation.objects.filter(claim=claim, user=user).update(expires_at=expires_at)
 
 
 def enqueue_fetch(source_id: int) -> None:

@@ -53,6 +53,7 @@ def assign_claims(project: Project, actor, user, claims: Iterable[Claim]) -> lis
             Assignment(claim_id=pk, user=user, assigned_by=actor)
             for pk in sorted(claim_ids - taken)
         )
+        Claim.objects.filter(pk__in=[a.claim_id for a in created]).refresh_in_queue(project)
         record_events(actor, created, "create", assignment_record, project)
     return created
 
@@ -66,14 +67,11 @@ def assign_document(project: Project, actor, user, document: Document) -> list[A
 
 @transaction.atomic
 def unassign(assignment: Assignment, actor) -> None:
-    record_event(
-        actor,
-        assignment,
-        "delete",
-        before=assignment_record(assignment),
-        project=assignment.claim.project,
-    )
+    project = assignment.claim.project
+    record_event(actor, assignment, "delete", before=assignment_record(assignment), project=project)
     assignment.delete()
+    # Her place on the claim is free again.
+    Claim.objects.filter(pk=assignment.claim_id).refresh_in_queue(project)
 
 
 def annotator_loads(project: Project) -> dict[int, int]:
@@ -143,5 +141,6 @@ def distribute_claims(project: Project, actor, limit: int | None = None) -> list
             for item in skipped:
                 heapq.heappush(heap, item)
         created = Assignment.objects.bulk_create(new, batch_size=1000)
+        project.claims.filter(status__in=ASSIGNABLE).refresh_in_queue(project)
         record_events(actor, created, "create", assignment_record, project)
     return created

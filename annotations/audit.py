@@ -36,6 +36,30 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     return values
 
 
+def new_event(
+    actor,
+    obj: models.Model,
+    action: str,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    project: Project | None = None,
+) -> AuditEvent:
+    """One event for the trail, not yet saved: a write that records several saves them in
+    one insert (`AuditEvent.objects.bulk_create`)."""
+    if project is None:
+        project = obj if isinstance(obj, Project) else getattr(obj, "project", None)
+    return AuditEvent(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        project=project,
+        object_type=obj._meta.model_name,
+        object_id=obj.pk,
+        action=action,
+        before=before,
+        after=after,
+    )
+
+
 def record_event(
     actor,
     obj: models.Model,
@@ -46,17 +70,9 @@ def record_event(
     project: Project | None = None,
 ) -> AuditEvent:
     """Add one event to the trail. Call inside the write's transaction so both land or neither."""
-    if project is None:
-        project = obj if isinstance(obj, Project) else getattr(obj, "project", None)
-    return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        project=project,
-        object_type=obj._meta.model_name,
-        object_id=obj.pk,
-        action=action,
-        before=before,
-        after=after,
-    )
+    event = new_event(actor, obj, action, before=before, after=after, project=project)
+    event.save()
+    return event
 
 
 def changed_only(before: dict, after: dict) -> tuple[dict, dict]:

@@ -148,6 +148,7 @@ def close_claim(
         )
     before = snapshot(claim)
     claim.status = ClaimStatus.REJECTED
+    claim.in_queue = False
     claim.rejection_reason = reason[:5000]
     claim.merged_into = merged_into
     claim.version = F("version") + 1

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import markdown
 import nh3
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from .audit import record_event
 from .models import GuidelineVersion, Project
@@ -33,6 +34,13 @@ def current_guideline_version(project: Project) -> int:
     """The number of the project's guidelines as they read now (1 before any edit)."""
     number = project.guideline_versions.aggregate(n=Max("number"))["n"]
     return number or 1
+
+
+def current_guideline_number() -> Coalesce:
+    """current_guideline_version as an expression over the `project` of the outer query's
+    rows, so a write can read it along with the row it locks."""
+    latest = GuidelineVersion.objects.filter(project=OuterRef("project")).order_by("-number")
+    return Coalesce(Subquery(latest.values("number")[:1]), Value(1))
 
 
 def record_guideline_version(

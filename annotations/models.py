@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models import Case, Count, F, Max, Min, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import IsNull
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
@@ -252,7 +254,50 @@ class ClaimStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
+# Claims an annotator's queue may offer: not yet complete, not closed.
+QUEUE_STATUSES = (ClaimStatus.UNSTARTED, ClaimStatus.IN_PROGRESS)
+
+
+def places_held_sql(*, reserved: bool = False, besides: bool = False) -> str:
+    """SQL for how many people hold one of the annotations-per-claim places of the claim in
+    the outer query (`annotations_claim`), each person once: those who submitted an
+    annotation of it, those an editor assigned it to and, with `reserved`, those whose
+    reservation of it runs past `%(now)s`. With `besides`, `%(user)s` is left out: the
+    person asking.
+
+    Plain SQL because the ORM has no UNION in a correlated subquery, and spelling the same
+    count with nested EXISTS costs more to compile than the queue's whole query to run."""
+    holders = [
+        "SELECT annotator_id AS person FROM annotations_annotation"
+        " WHERE claim_id = annotations_claim.id AND state = 'submitted'",
+        "SELECT user_id FROM annotations_assignment WHERE claim_id = annotations_claim.id",
+    ]
+    if reserved:
+        holders.append(
+            "SELECT user_id FROM annotations_claimreservation"
+            " WHERE claim_id = annotations_claim.id AND expires_at > %(now)s"
+        )
+    sql = f"SELECT COUNT(*) FROM ({' UNION '.join(holders)}) AS holders"
+    if besides:
+        sql += " WHERE person <> %(user)s"
+    return f"({sql})"
+
+
+def in_queue_sql(places: int) -> RawSQL:
+    """Claim.in_queue as it should be: open, and a place not held (places_held_sql)."""
+    return RawSQL(
+        f"(status IN ('unstarted', 'in_progress') AND {places_held_sql()} < %s)",
+        [places],
+        output_field=models.BooleanField(),
+    )
+
+
 class ClaimQuerySet(models.QuerySet):
+    def refresh_in_queue(self, project: Project) -> int:
+        """Recompute `in_queue` for these claims of the project, from their status and the
+        places held on them. Called by every write that changes either."""
+        return self.update(in_queue=in_queue_sql(project.annotations_per_claim))
+
     def awaiting_review(self) -> ClaimQuerySet:
         return self.filter(status=ClaimStatus.IN_REVIEW)
 
@@ -333,6 +378,13 @@ class Claim(models.Model):
     )
     # An approved verdict an editor has locked: no review changes it until it is reopened.
     locked = models.BooleanField(default=False)
+    # Whether annotators' queues may offer the claim: it is open (unstarted or in progress)
+    # and some of its annotations-per-claim places are not held by people who submitted or
+    # were assigned it (ClaimQuerySet.refresh_in_queue, called by the writes that change
+    # those). The queue's partial indexes hold only these claims, so a pick reads a few
+    # index entries however many claims are done or spoken for. True is always safe: the
+    # queue checks each candidate's places exactly; a claim starts in the queue.
+    in_queue = models.BooleanField(default=True, db_default=True)
     # Whether the submitted annotations differ in verdict or stance. Set by the writes
     # that move a claim into review or change its annotations there; the review queue
     # sorts on it.
@@ -362,8 +414,27 @@ class Claim(models.Model):
         indexes = [
             # Project claim listings filtered by status (API list, progress counts, queues).
             models.Index(fields=["project", "status"], name="claim_project_status"),
-            # The annotator's queue in check-worthiness order.
+            # A project's claims by check-worthiness (min_score filters, fair distribution).
             models.Index(fields=["project", "-score"], name="claim_project_score"),
+            # The queue's next claim, in either of the project's orders: only claims still
+            # open to another annotator (queue.next_claim). Unscored claims (added by hand)
+            # come last: sorted by "score IS NULL" first, as SQLite refuses NULLS LAST in an
+            # index.
+            models.Index(
+                F("project"),
+                IsNull(F("score"), True),
+                F("score").desc(),
+                F("document"),
+                F("start"),
+                F("id"),
+                condition=Q(in_queue=True),
+                name="claim_queue_by_score",
+            ),
+            models.Index(
+                fields=["project", "document", "start", "id"],
+                condition=Q(in_queue=True),
+                name="claim_queue_by_document",
+            ),
             # The review queue: disagreements first, then the longest waiting.
             models.Index(
                 fields=["project", "status", "-disagreement", "updated_at", "id"],
@@ -509,6 +580,8 @@ class Annotation(models.Model):
         indexes = [
             # Dashboards and agreement over a period: annotations submitted between two dates.
             models.Index(fields=["submitted_at"], name="annotation_submitted_at"),
+            # An annotator's drafts: the first claims of her queue, and those returned to her.
+            models.Index(fields=["annotator", "state"], name="annotation_annotator_state"),
         ]
 
     def __str__(self) -> str:

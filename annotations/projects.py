@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from .audit import changed_only, record_event, snapshot
 from .errors import InvalidInput
 from .guidelines import record_guideline_version
-from .models import Assignment, Membership, Project, RatingScale, Role
+from .models import QUEUE_STATUSES, Assignment, Membership, Project, RatingScale, Role
 
 DEFAULT_SCALE_KEY = "six-point"
 
@@ -81,6 +81,9 @@ def update_project(project: Project, user, changes: dict) -> Project:
     if "guidelines" in after:
         # Annotations made from now on record this version.
         record_guideline_version(project, user, previous_text=before["guidelines"])
+    if "annotations_per_claim" in after:
+        # More places open claims to the queue again, fewer may close some.
+        project.claims.filter(status__in=QUEUE_STATUSES).refresh_in_queue(project)
     return project
 
 
@@ -165,6 +168,8 @@ def remove_member(project: Project, actor, membership: Membership) -> None:
     if membership.role == Role.ADMIN and len(admins) == 1:
         raise InvalidInput("A project needs an admin: make someone else admin first.")
     removed, _ = Assignment.objects.filter(claim__project=project, user=membership.user).delete()
+    # The places they were assigned are free again.
+    project.claims.filter(status__in=QUEUE_STATUSES, in_queue=False).refresh_in_queue(project)
     record_event(
         actor,
         membership,

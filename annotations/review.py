@@ -93,6 +93,7 @@ def review_claim(
                 if len(submitted) == 1:
                     chosen = submitted[0]
             claim.status = ClaimStatus.APPROVED
+            claim.in_queue = False
             claim.final_verdict = verdict
             claim.final_rationale = comment or (chosen.rationale if chosen else "")
         elif action == Review.Action.OVERRIDE:
@@ -100,6 +101,7 @@ def review_claim(
                 raise InvalidInput("An override needs a verdict.", field="verdict")
             verdict = check_verdict(claim, verdict)
             claim.status = ClaimStatus.APPROVED
+            claim.in_queue = False
             claim.final_verdict = verdict
             claim.final_rationale = comment
         else:
@@ -129,6 +131,10 @@ def review_claim(
 
         claim.version = F("version") + 1
         claim.save()
+        if action == Review.Action.RETURN:
+            # The returned annotators' places are open again, for them (their drafts come
+            # first in their queues) or, once a reservation lapses, for others.
+            Claim.objects.filter(pk=claim.pk).refresh_in_queue(claim.project)
         claim.refresh_from_db()
         review = Review.objects.create(
             claim=claim,

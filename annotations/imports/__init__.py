@@ -24,6 +24,7 @@ from ..audit import record_event, snapshot
 from ..errors import InvalidInput
 from ..ingest import decode_upload
 from ..models import (
+    QUEUE_STATUSES,
     Annotation,
     Claim,
     Document,
@@ -294,6 +295,8 @@ def write_claims(
                 claim_types=c.claim_types,
                 origin=c.origin,
                 status=c.status,
+                # Open claims are checked against their places when the queue reads them.
+                in_queue=c.status in QUEUE_STATUSES,
                 final_verdict=c.final_verdict,
                 final_rationale=c.final_rationale,
                 rejection_reason=c.rejection_reason,

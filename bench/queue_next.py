@@ -1,0 +1,398 @@
+"""Time `POST /api/projects/{slug}/queue/next/` (server time, through Django's test client:
+middleware, token authentication, view and serializer included) on projects of growing size,
+seeded into PostgreSQL with COPY, and count its queries.
+
+    SECRET_KEY=x DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \\
+        .venv/bin/python bench/queue_next.py [--sizes 10000,100000,1000000] [--reseed]
+
+For each size the project (slug "bench-queue-<size>") holds documents of 100 claims, two
+annotations per claim, and a history: the first tenth of the claims in queue order are done
+(in review), the next hundred are reserved by 50 other annotators. Scenarios, each timed
+over a loop of "next claim, then submit it" by fresh annotators:
+
+* fresh: an annotator with no history takes the next claim;
+* assigned: claims were distributed to 20 annotators (every open claim assigned, one
+  annotation per claim): one of them takes her next assigned claim, and a member without
+  assignments finds the queue empty;
+* document order: the same as fresh with the project in document order.
+
+Seeded projects are kept between runs; --reseed replaces them."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from rest_framework.authtoken.models import Token  # noqa: E402
+
+from annotations.models import (  # noqa: E402
+    Annotation,
+    Assignment,
+    Claim,
+    ClaimReservation,
+    Document,
+    Membership,
+    Project,
+    RatingScale,
+    Role,
+    hash_content,
+)
+
+CLAIMS_PER_DOCUMENT = 100
+SENTENCE = "Claim {n} says the council spent {m} million euros on the flood wall. "
+
+
+def copy_rows(table: str, columns: list[str], rows) -> None:
+    with connection.connection.cursor() as cursor:
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def drop_project(slug: str) -> None:
+    project = Project.objects.filter(slug=slug).first()
+    if project is None:
+        return
+    with connection.cursor() as cursor:
+        for table, where in (
+            (
+                "annotations_annotation",
+                "claim_id IN (SELECT id FROM annotations_claim WHERE project_id = %s)",
+            ),
+            (
+                "annotations_claimreservation",
+                "claim_id IN (SELECT id FROM annotations_claim WHERE project_id = %s)",
+            ),
+            (
+                "annotations_assignment",
+                "claim_id IN (SELECT id FROM annotations_claim WHERE project_id = %s)",
+            ),
+            (
+                "annotations_claimskip",
+                "claim_id IN (SELECT id FROM annotations_claim WHERE project_id = %s)",
+            ),
+            ("annotations_claim", "project_id = %s"),
+            ("annotations_document", "project_id = %s"),
+            ("annotations_auditevent", "project_id = %s"),
+        ):
+            cursor.execute(f"DELETE FROM {table} WHERE {where}", [project.pk])
+    project.delete()
+
+
+def user(name: str):
+    return get_user_model().objects.get_or_create(username=name)[0]
+
+
+@transaction.atomic
+def seed(slug: str, n_claims: int) -> Project:
+    """Documents of 100 claims with random scores; two annotations per claim."""
+    rng = random.Random(7)
+    now = timezone.now()
+    project = Project.objects.create(
+        slug=slug,
+        name=f"Benchmark: queue, {n_claims} claims",
+        rating_scale=RatingScale.objects.get(key="six-point"),
+        annotations_per_claim=2,
+    )
+    n_documents = max(n_claims // CLAIMS_PER_DOCUMENT, 1)
+    text = "".join(SENTENCE.format(n=c, m=c % 40 + 1) for c in range(CLAIMS_PER_DOCUMENT))
+    spans, start = [], 0
+    for c in range(CLAIMS_PER_DOCUMENT):
+        sentence = SENTENCE.format(n=c, m=c % 40 + 1)
+        spans.append((start, start + len(sentence) - 1, sentence[:-1]))
+        start += len(sentence)
+    copy_rows(
+        Document._meta.db_table,
+        [
+            "project_id",
+            "title",
+            "url",
+            "publisher",
+            "byline",
+            "language",
+            "text",
+            "content_hash",
+            "extraction_status",
+            "extraction_error",
+            "extractor_version",
+            "created_at",
+        ],
+        (
+            (
+                project.pk,
+                f"Council report {d}",
+                "",
+                "",
+                "",
+                "en",
+                f"{text}({d})",
+                hash_content(f"{text}({d})"),
+                "done",
+                "",
+                "bench",
+                now,
+            )
+            for d in range(n_documents)
+        ),
+    )
+    document_ids = list(project.documents.order_by("id").values_list("id", flat=True))
+    copy_rows(
+        Claim._meta.db_table,
+        [
+            "project_id",
+            "document_id",
+            "text",
+            "start",
+            '"end"',
+            "speaker",
+            "score",
+            "scorer_version",
+            "claim_types",
+            "origin",
+            "status",
+            "final_verdict",
+            "final_rationale",
+            "rejection_reason",
+            "locked",
+            "disagreement",
+            "in_queue",
+            "version",
+            "created_at",
+            "updated_at",
+            "review_url",
+            "metadata",
+        ],
+        (
+            (
+                project.pk,
+                document_id,
+                text_,
+                s,
+                e,
+                "",
+                rng.random(),
+                "bench",
+                "[]",
+                "extracted",
+                "unstarted",
+                "",
+                "",
+                "",
+                False,
+                False,
+                True,
+                1,
+                now,
+                now,
+                "",
+                "{}",
+            )
+            for document_id in document_ids
+            for s, e, text_ in spans
+        ),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE annotations_claim")
+    return project
+
+
+@transaction.atomic
+def add_history(project: Project, order: str) -> None:
+    """The first tenth of the claims in queue order done (two submitted annotations, in
+    review); the next hundred reserved by 50 other annotators."""
+    now = timezone.now()
+    done_ones = [user(f"bench-q-done-{i}") for i in range(2)]
+    holders = [user(f"bench-q-holder-{i}") for i in range(50)]
+    for person in done_ones + holders:
+        Membership.objects.get_or_create(project=project, user=person)
+    ordering = (
+        ("-score", "document_id", "start", "id")
+        if order == "score"
+        else ("document_id", "start", "id")
+    )
+    ids = list(project.claims.order_by(*ordering).values_list("id", flat=True))
+    done, held = ids[: len(ids) // 10], ids[len(ids) // 10 : len(ids) // 10 + 100]
+    copy_rows(
+        Annotation._meta.db_table,
+        [
+            "claim_id",
+            "annotator_id",
+            "stance",
+            "verdict",
+            "rationale",
+            "state",
+            "version",
+            "guideline_version",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+        ],
+        (
+            (claim_id, person.pk, "refuted", "false", "", "submitted", 1, 1, now, now, now)
+            for claim_id in done
+            for person in done_ones
+        ),
+    )
+    Claim.objects.filter(pk__in=done).update(status="in_review", in_queue=False)
+    expires = now + datetime.timedelta(hours=2)
+    ClaimReservation.objects.bulk_create(
+        ClaimReservation(claim_id=claim_id, user=holders[(i + k * 25) % 50], expires_at=expires)
+        for i, claim_id in enumerate(held)
+        for k in (0, 1)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def client_for(person) -> Client:
+    token, _ = Token.objects.get_or_create(user=person)
+    return Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+
+def pick_and_submit(project: Project, people: list, rounds: int) -> tuple[list[float], int, int]:
+    """Each person in turn takes her next claim and submits it; the picks' server times."""
+    times, queries, empty = [], 0, 0
+    for r in range(rounds):
+        person, client = people[r % len(people)]
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            response = client.post(f"/api/projects/{project.slug}/queue/next/")
+            times.append((time.perf_counter() - start) * 1000)
+        queries = len(ctx.captured_queries)
+        if response.status_code == 204:
+            empty += 1
+            continue
+        assert response.status_code == 200, response.content
+        claim_id = response.json()["claim"]["id"]
+        saved = client.put(
+            f"/api/claims/{claim_id}/annotation/",
+            {"stance": "refuted", "verdict": "false", "submit": True, "version": 0},
+            content_type="application/json",
+        )
+        assert saved.status_code == 200, saved.content
+    return times, queries, empty
+
+
+def report(name: str, times: list[float], queries: int, empty: int = 0) -> None:
+    times = sorted(times)
+    p95 = times[int(0.95 * (len(times) - 1))]
+    print(
+        f"  {name:44} median {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms  "
+        f"max {times[-1]:6.1f} ms  {queries} queries" + (f"  ({empty} empty)" if empty else "")
+    )
+
+
+def fresh_annotators(project: Project, prefix: str, n: int) -> list:
+    people = []
+    for i in range(n):
+        person = user(f"{prefix}-{i}")
+        Membership.objects.get_or_create(project=project, user=person)
+        people.append((person, client_for(person)))
+    return people
+
+
+def run_size(n_claims: int, reseed: bool, rounds: int) -> None:
+    slug = f"bench-queue-{n_claims}"
+    if reseed:
+        drop_project(slug)
+    project = Project.objects.filter(slug=slug).first()
+    if project is None:
+        start = time.perf_counter()
+        project = seed(slug, n_claims)
+        add_history(project, "score")
+        print(f"seeded {slug} in {time.perf_counter() - start:.0f} s")
+    print(
+        f"{slug}: {project.claims.count()} claims, {project.claims.filter(in_queue=True).count()} in the queue"
+    )
+    # Leave earlier runs' picks behind: their annotators are new each run.
+    run = timezone.now().strftime("%H%M%S")
+    people = fresh_annotators(project, f"bench-q-{run}", 5)
+    times, queries, empty = pick_and_submit(project, people, rounds)
+    report("fresh annotator, score order", times, queries, empty)
+
+    project.queue_order = Project.QueueOrder.DOCUMENT
+    project.save(update_fields=["queue_order"])
+    people = fresh_annotators(project, f"bench-qd-{run}", 5)
+    times, queries, empty = pick_and_submit(project, people, rounds)
+    report("fresh annotator, document order", times, queries, empty)
+    project.queue_order = Project.QueueOrder.SCORE
+    project.save(update_fields=["queue_order"])
+
+
+def run_assigned(n_claims: int, rounds: int) -> None:
+    """Every open claim assigned (one annotation per claim, 20 annotators)."""
+    slug = f"bench-queue-assigned-{n_claims}"
+    project = Project.objects.filter(slug=slug).first()
+    if project is None:
+        start = time.perf_counter()
+        project = seed(slug, n_claims)
+        project.annotations_per_claim = 1
+        project.save(update_fields=["annotations_per_claim"])
+        people = [user(f"bench-qa-{i}") for i in range(20)]
+        Membership.objects.bulk_create(
+            Membership(project=project, user=person, role=Role.ANNOTATOR) for person in people
+        )
+        ids = list(
+            project.claims.order_by("-score", "document_id", "start", "id").values_list(
+                "id", flat=True
+            )
+        )
+        copy_rows(
+            Assignment._meta.db_table,
+            ["claim_id", "user_id", "created_at"],
+            ((claim_id, people[i % 20].pk, timezone.now()) for i, claim_id in enumerate(ids)),
+        )
+        project.claims.all().refresh_in_queue(project)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(f"seeded {slug} in {time.perf_counter() - start:.0f} s")
+    assigned = [(person, client_for(person)) for person in [user("bench-qa-3")]]
+    times, queries, empty = pick_and_submit(project, assigned, rounds)
+    report("assigned annotator (all claims distributed)", times, queries, empty)
+    outsider = fresh_annotators(project, "bench-qa-outsider", 1)
+    times, queries, empty = pick_and_submit(project, outsider, min(rounds, 20))
+    report("annotator without assignments (empty queue)", times, queries, empty)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--rounds", type=int, default=60)
+    parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--no-assigned", action="store_true")
+    args = parser.parse_args()
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        sys.exit("Set DATABASE_URL=postgres://... : this benchmark seeds with COPY.")
+    call_command("migrate", verbosity=0)
+    setup_test_environment()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    for size in sizes:
+        run_size(size, args.reseed, args.rounds)
+    if not args.no_assigned:
+        if args.reseed:
+            drop_project(f"bench-queue-assigned-{sizes[-1]}")
+        run_assigned(sizes[-1], args.rounds)
+
+
+if __name__ == "__main__":
+    main()

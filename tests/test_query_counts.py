@@ -1,0 +1,138 @@
+"""The SQL statements of the hot paths, counted, so that a change adding one fails here
+rather than in a benchmark nobody reruns. Each count is the same however big the project:
+the tests add work around the claim and count again.
+
+Tests run inside a transaction, so a write's own transaction shows as SAVEPOINT and RELEASE
+(BEGIN and COMMIT outside tests); they are part of the counts."""
+
+import pytest
+from django.utils import timezone
+
+from annotations.annotating import save_annotation
+from annotations.assignment import assign_claims
+from annotations.models import Role
+from annotations.queue import skip_claim
+
+from .conftest import member
+from .factories import AnnotationFactory, ClaimFactory, DocumentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def claims_of(project, n):
+    text = " ".join(f"Claim number {i} is a sentence." for i in range(n))
+    document = DocumentFactory(project=project, text=text)
+    claims = []
+    for i in range(n):
+        sentence = f"Claim number {i} is a sentence."
+        start = text.index(f"Claim number {i} ")
+        claims.append(
+            ClaimFactory(document=document, text=sentence, start=start, end=start + len(sentence))
+        )
+    return claims
+
+
+def a_busy_project(project, editor):
+    """Claims others submitted, reserved, skipped and were assigned, in front of the rest."""
+    project.annotations_per_claim = 2
+    project.save()
+    claims = claims_of(project, 30)
+    others = [member(project, Role.ANNOTATOR) for _ in range(4)]
+    for claim in claims[:6]:
+        for other in others[:2]:
+            AnnotationFactory(
+                claim=claim, annotator=other, state="submitted", submitted_at=timezone.now()
+            )
+    assign_claims(project, editor, others[2], claims[6:12])
+    assign_claims(project, editor, others[3], claims[6:12])
+    for claim in claims[12:16]:
+        skip_claim(claim, others[0])
+    return claims
+
+
+def next_url(project):
+    return f"/api/projects/{project.slug}/queue/next/"
+
+
+# token, project, membership; SAVEPOINT; her drafts, her assignments, the open claims
+# (SKIP LOCKED); the places counted again under the lock, the reservation and its audit
+# event; RELEASE.
+QUEUE_NEXT = 11
+
+
+def test_queue_next(api, project, annotator, editor, django_assert_num_queries):
+    claims_of(project, 2)
+    client = api(annotator)
+    with django_assert_num_queries(QUEUE_NEXT):
+        assert client.post(next_url(project)).status_code == 200
+
+
+def test_queue_next_in_a_busy_project(api, project, annotator, editor, django_assert_num_queries):
+    a_busy_project(project, editor)
+    client = api(annotator)
+    with django_assert_num_queries(QUEUE_NEXT):
+        assert client.post(next_url(project)).status_code == 200
+
+
+def test_queue_next_finding_her_draft(api, project, annotator, editor, django_assert_num_queries):
+    claims = a_busy_project(project, editor)
+    AnnotationFactory(claim=claims[-1], annotator=annotator)
+    client = api(annotator)
+    # The draft is found first: two queries fewer than a claim from the open ones.
+    with django_assert_num_queries(QUEUE_NEXT - 2):
+        response = client.post(next_url(project))
+    assert response.json()["claim"]["id"] == claims[-1].pk
+
+
+def test_queue_next_when_empty(api, project, annotator, django_assert_num_queries):
+    # token, project, membership; SAVEPOINT; drafts, assignments, open claims skipping
+    # locked ones, then waiting for them; RELEASE.
+    client = api(annotator)
+    with django_assert_num_queries(9):
+        assert client.post(next_url(project)).status_code == 204
+
+
+def annotation_url(claim):
+    return f"/api/claims/{claim.pk}/annotation/"
+
+
+SUBMIT = {"stance": "refuted", "verdict": "false", "submit": True, "version": 0}
+
+
+def test_submitting_an_annotation(api, project, annotator, editor, django_assert_num_queries):
+    claims = a_busy_project(project, editor)
+    # token, claim, membership, the scale's labels; SAVEPOINT; the claim locked with her
+    # annotation, her reservation and the guidelines' version; the annotation; the claim's
+    # counts; the claim's status and places; both audit events; RELEASE.
+    client = api(annotator)
+    with django_assert_num_queries(11):
+        response = client.put(annotation_url(claims[-1]), SUBMIT, format="json")
+    assert response.status_code == 200
+
+
+def test_submitting_the_claim_she_holds(api, project, annotator, editor, django_assert_num_queries):
+    a_busy_project(project, editor)
+    client = api(annotator)
+    claim_id = client.post(next_url(project)).json()["claim"]["id"]
+    # As above, and her reservation ends.
+    with django_assert_num_queries(12):
+        response = client.put(annotation_url_of(claim_id), SUBMIT, format="json")
+    assert response.status_code == 200
+
+
+def annotation_url_of(claim_id):
+    return f"/api/claims/{claim_id}/annotation/"
+
+
+def test_autosaving_a_draft(api, project, annotator, editor, django_assert_num_queries):
+    claims = a_busy_project(project, editor)
+    annotation = save_annotation(claims[-1], annotator, stance="refuted", rationale="First")
+    draft = {"stance": "refuted", "rationale": "Second", "version": annotation.version}
+    # token, claim, membership; SAVEPOINT; the claim locked; her annotation and its sources;
+    # the annotation; its audit event; RELEASE. No verdict yet, so no labels to check it
+    # against; her reservation was extended a moment ago; and a draft saved again changes
+    # neither the claim's status nor its places.
+    client = api(annotator)
+    with django_assert_num_queries(10):
+        response = client.put(annotation_url(claims[-1]), draft, format="json")
+    assert response.status_code == 200
