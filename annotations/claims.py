@@ -104,10 +104,15 @@ def check_span(document: Document, start: int, end: int, text: str) -> None:
 def add_claim(
     document: Document, user, *, start: int, end: int, text: str, speaker: str = ""
 ) -> Claim:
-    """Add a claim a person found in the document (origin manual), at its exact span."""
+    """Add a claim a person found in the document (origin manual), at its exact span.
+
+    With no speaker given, the claim takes the one its words have in the document: a span inside a quote
+    gets the quote's speaker, as an extracted claim would."""
     check_span(document, start, end, text)
     if not text.strip():
         raise InvalidInput("A claim cannot be only whitespace.", field="text")
+    if not speaker.strip():
+        speaker = extraction.speaker_of_span(document.text, start, end)
     with transaction.atomic():
         if document.claims.filter(start=start, end=end).exists():
             raise InvalidInput("There is already a claim with exactly this span.", field="start")

@@ -28,6 +28,56 @@ def test_it_adds_a_manual_claim_at_its_exact_span(api, document, annotator):
     ).exists()
 
 
+def test_a_claim_added_inside_a_quote_gets_the_quote_s_speaker(api, project, annotator):
+    document = DocumentFactory(
+        project=project,
+        text=(
+            "The council voted 7 to 2 on Tuesday to build a flood wall.\n\n"
+            '"The wall will cost 14.5 million euros. It will protect the harbour for fifty years," '
+            "Mayor Ana Ribeiro said.\n\nIt was a sunny day."
+        ),
+    )
+    start, end = span_of(document, "It will protect the harbour")
+    response = api(annotator).post(
+        f"/api/documents/{document.pk}/claims/",
+        {"start": start, "end": end, "text": document.text[start:end]},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["speaker"] == "Ana Ribeiro"
+    assert Claim.objects.get(pk=response.json()["id"]).speaker == "Ana Ribeiro"
+
+
+def test_a_claim_in_reported_speech_gets_its_speaker(api, document, annotator):
+    start, end = span_of(document, "the wall would cost 14.5 million euros")
+    response = api(annotator).post(
+        f"/api/documents/{document.pk}/claims/",
+        {"start": start, "end": end, "text": document.text[start:end]},
+        format="json",
+    )
+    assert response.json()["speaker"] == "the mayor"
+
+
+def test_a_speaker_given_with_the_claim_is_kept(api, document, annotator):
+    start, end = span_of(document, "the wall would cost 14.5 million euros")
+    response = api(annotator).post(
+        f"/api/documents/{document.pk}/claims/",
+        {"start": start, "end": end, "text": document.text[start:end], "speaker": "Ana Ribeiro"},
+        format="json",
+    )
+    assert response.json()["speaker"] == "Ana Ribeiro"
+
+
+def test_the_author_s_own_words_get_no_speaker(api, document, annotator):
+    start, end = span_of(document, "It was a sunny day.")
+    response = api(annotator).post(
+        f"/api/documents/{document.pk}/claims/",
+        {"start": start, "end": end, "text": document.text[start:end]},
+        format="json",
+    )
+    assert response.json()["speaker"] == ""
+
+
 def test_it_refuses_text_that_is_not_the_span(api, document, annotator):
     response = api(annotator).post(
         f"/api/documents/{document.pk}/claims/",

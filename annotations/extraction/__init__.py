@@ -8,9 +8,15 @@ from dataclasses import dataclass
 from annotations.extraction.claim_types import tag_claim_types
 from annotations.extraction.scoring import available_scorers, score_sentences, scorer_version
 from annotations.extraction.sentences import split_sentences
-from annotations.extraction.speakers import attribute_speakers
+from annotations.extraction.speakers import attribute_speakers, speaker_of_span
 
-__all__ = ["Candidate", "available_scorers", "extract_candidates", "score_sentences"]
+__all__ = [
+    "Candidate",
+    "available_scorers",
+    "extract_candidates",
+    "score_sentences",
+    "speaker_of_span",
+]
 
 
 @dataclass(frozen=True)
