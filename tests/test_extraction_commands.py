@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from annotations.management.commands import evaluate_extraction
 
@@ -91,6 +91,80 @@ def test_the_real_light_scorer_gets_an_obvious_file_right(tmp_path) -> None:
     output = run("evaluate_extraction", "--format", "claimbuster", str(path))
     assert output.splitlines()[0].startswith("scorer: light-")
     assert json.loads(output.splitlines()[-1])["f1"] == 1.0
+
+
+def write_speaker_set(tmp_path: Path, rows: list[str]) -> tuple[Path, Path]:
+    text = 'Mayor Ana Ribeiro said the wall would cost more. It rained. "It will hold," he said.'
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text(
+        json.dumps({"id": "politics/001", "content_sha1": "abc", "text": text}) + "\n",
+        encoding="utf-8",
+    )
+    labels = tmp_path / "labels.csv"
+    labels.write_text(
+        "article,article_sha1,start,end,part,category,speaker\n" + "\n".join(rows) + "\n",
+        encoding="utf-8",
+    )
+    return labels, articles
+
+
+def test_speaker_accuracy_equals_a_hand_computation(tmp_path) -> None:
+    labels, articles = write_speaker_set(
+        tmp_path,
+        [
+            "politics/001,abc,0,47,development,reported,Ana Ribeiro|the mayor",
+            "politics/001,abc,48,57,development,none,",
+            # Right name, wrong label on purpose: the answer "Ana Ribeiro" does not match "Jorge Alves".
+            "politics/001,abc,58,84,held_aside,pronoun,Jorge Alves",
+        ],
+    )
+    output = run(
+        "evaluate_extraction", "--format", "speakers", "--articles", str(articles), str(labels)
+    )
+    assert output.splitlines()[0] == "speakers: 3 labelled sentences, 1 articles"
+    assert "reported" in output and "according_to" in output
+    # Development: 2 of 2 right; held aside: 0 of 1; all: 2 of 3.
+    assert json.loads(output.splitlines()[-1]) == {
+        "development": 1.0,
+        "held_aside": 0.0,
+        "all": 0.6667,
+    }
+
+
+def test_it_refuses_an_article_that_changed_since_it_was_labelled(tmp_path) -> None:
+    labels, articles = write_speaker_set(
+        tmp_path, ["politics/001,other-sha1,0,47,development,reported,Ana Ribeiro"]
+    )
+    with pytest.raises(CommandError, match="differs from the one that was labelled"):
+        run("evaluate_extraction", "--format", "speakers", "--articles", str(articles), str(labels))
+
+
+def test_it_names_a_missing_articles_file(tmp_path) -> None:
+    with pytest.raises(CommandError, match="pass --articles"):
+        run("evaluate_extraction", "--format", "speakers", "--articles", str(tmp_path / "none"))
+
+
+def test_the_benchmarks_need_their_files() -> None:
+    with pytest.raises(CommandError, match="Name the claimbuster files"):
+        run("evaluate_extraction", "--format", "claimbuster")
+
+
+def test_the_committed_speaker_set_keeps_its_accuracy() -> None:
+    output = run("evaluate_extraction", "--format", "speakers")
+    assert output.splitlines()[0] == "speakers: 780 labelled sentences, 76 articles"
+    lines = {line.split()[0]: line for line in output.splitlines()[1:-1]}
+    assert set(lines) == {
+        "part",
+        "development",
+        "held_aside",
+        "held_aside_2",
+        "held_aside_3",
+        "all",
+    }
+    # Floors a little under today's figures (0.977 and 0.844; docs/speakers.md), so a change that loses
+    # attributions fails here.
+    figures = json.loads(output.splitlines()[-1])
+    assert figures["development"] >= 0.95 and figures["held_aside_3"] >= 0.8
 
 
 def transformer_extra_missing() -> str | None:

@@ -1,15 +1,21 @@
-"""Benchmark readers and the official measures for check-worthiness.
+"""Benchmark readers and the official measures for check-worthiness and speakers.
 
 ClaimBuster: precision, recall and F1 of the check-worthy class (CFS, Verdict 1) at the scorer's threshold.
 CLEF-2019 CheckThat! Task 1: each file's lines are ranked by score; average precision and precision at 10 per
 file, then the mean over files (the lab's MAP and P@10).
+Speakers: attribution accuracy on sentences labelled by hand (``data/speakers_bbc.csv``), per part and category.
 """
 
 import csv
 import json
-from collections.abc import Sequence
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from annotations.extraction.sentences import split_sentences
+from annotations.extraction.speakers import attribute_speakers
 
 CLAIMBUSTER_CLASSES = {-1: "NFS", 0: "UFS", 1: "CFS"}
 
@@ -128,3 +134,134 @@ def clef_report(per_file: dict[str, dict[str, float]]) -> str:
     }
     lines.append(json.dumps(summary))
     return "\n".join(lines)
+
+
+SPEAKER_SET = Path(__file__).resolve().parent / "data" / "speakers_bbc.csv"
+SPEAKER_CATEGORIES = ("quoted", "reported", "according_to", "pronoun", "none")
+
+
+@dataclass(frozen=True)
+class LabelledSpeaker:
+    article: str
+    article_sha1: str
+    start: int
+    end: int
+    part: str  # development, held_aside or held_aside_2
+    category: str  # one of SPEAKER_CATEGORIES
+    speaker: str  # "" for none; "|" separates the forms that all count as right
+
+
+def read_speaker_set(path: str | Path = SPEAKER_SET) -> list[LabelledSpeaker]:
+    with open(path, encoding="utf-8", newline="") as file:
+        return [
+            LabelledSpeaker(
+                article=row["article"],
+                article_sha1=row["article_sha1"],
+                start=int(row["start"]),
+                end=int(row["end"]),
+                part=row["part"],
+                category=row["category"],
+                speaker=row["speaker"],
+            )
+            for row in csv.DictReader(file)
+        ]
+
+
+def predict_speakers(labelled: Sequence[LabelledSpeaker], articles: dict[str, dict]) -> list[str]:
+    """The speaker ``attribute_speakers`` gives each labelled sentence, reading its whole article.
+
+    ``articles`` maps an article id to its dataset row (``text`` and ``content_sha1``). A labelled span is
+    matched to the sentence that contains its start, so a change to the sentence splitter does not break the
+    set."""
+    by_article: dict[str, list[tuple[int, int, str]]] = {}
+    predicted = []
+    for item in labelled:
+        row = articles.get(item.article)
+        if row is None:
+            raise ValueError(f"Article {item.article} is not in the articles file.")
+        if row["content_sha1"] != item.article_sha1:
+            raise ValueError(f"Article {item.article} differs from the one that was labelled.")
+        if item.article not in by_article:
+            sentences = list(split_sentences(row["text"]))
+            speakers = attribute_speakers(row["text"], sentences)
+            by_article[item.article] = [
+                (s.start, s.end, speaker) for s, speaker in zip(sentences, speakers, strict=True)
+            ]
+        predicted.append(
+            next(
+                (
+                    speaker
+                    for start, end, speaker in by_article[item.article]
+                    if start <= item.start < end
+                ),
+                "",
+            )
+        )
+    return predicted
+
+
+_TITLE = re.compile(
+    r"^(?:(?:mr|mrs|ms|dr|sir|lord|lady|baroness|president|prime minister|chancellor|first minister|"
+    r"senator|governor|mayor)\.?\s+)+"
+)
+
+
+def _normalise(name: str) -> str:
+    name = re.sub(r"^(?:the|a|an)\s+", "", name.strip().lower())
+    return _TITLE.sub("", name).removesuffix("'s")
+
+
+def _head(name: str) -> str:
+    """ "spokesman for michael howard" -> "spokesman": the one who speaks, not whom they speak for."""
+    return re.split(r"\s(?:for|of|from|by)\s", name)[0]
+
+
+def same_speaker(predicted: str, gold: str) -> bool:
+    """Whether an answer names the labelled speaker: empty for none; otherwise equal to one of the label's
+    forms, or ending with the same word, once titles, a leading article, case and a "for …"/"of …" after
+    the head ("a spokesman for Michael Howard") are dropped."""
+    if not gold:
+        return not predicted.strip()
+    answer = _normalise(predicted)
+    if not answer:
+        return False
+    for form in map(_normalise, gold.split("|")):
+        if answer == form or _head(answer).split()[-1] == _head(form).split()[-1]:
+            return True
+    return False
+
+
+def speaker_report(labelled: Sequence[LabelledSpeaker], predicted: Sequence[str]) -> str:
+    """Accuracy per part (development, held aside, all) and category; the last line is the figures as JSON."""
+    right: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    for item, answer in zip(labelled, predicted, strict=True):
+        correct = same_speaker(answer, item.speaker)
+        for part in (item.part, "all"):
+            for category in (item.category, "all"):
+                right[part, category].append(correct)
+    columns = (*SPEAKER_CATEGORIES, "all")
+    parts = [*dict.fromkeys(item.part for item in labelled), "all"]
+    lines = [f"{'part':<12}" + "".join(f"{name:>16}" for name in columns)]
+    summary = {}
+    for part in parts:
+        cells = []
+        for category in columns:
+            flags = right[part, category]
+            cells.append(f"{sum(flags) / len(flags):.3f} ({len(flags)})" if flags else "-")
+        lines.append(f"{part:<12}" + "".join(f"{cell:>16}" for cell in cells))
+        summary[part] = round(sum(right[part, "all"]) / len(right[part, "all"]), 4)
+    lines.append(json.dumps(summary))
+    return "\n".join(lines)
+
+
+def read_articles(path: str | Path, ids: Iterable[str]) -> dict[str, dict]:
+    """The rows of a BBC News JSONL file whose ids are wanted."""
+    wanted = set(ids)
+    articles = {}
+    with open(path, encoding="utf-8") as file:
+        for line in file:
+            if line.strip():
+                row = json.loads(line)
+                if row["id"] in wanted:
+                    articles[row["id"]] = row
+    return articles
