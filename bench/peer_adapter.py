@@ -21,8 +21,8 @@ they are). The doc -> first claim mapping is resolved in the untimed `list_doc_i
 kept in Project.extra.
 
 API used (token auth): POST /api/projects/; POST .../documents/ (multipart JSONL file,
-<= 10 MB per request, all or nothing); GET .../documents/?limit&offset[&q][&extraction_status]
-(limit/offset with count); GET .../claims/ (cursor pages); PUT /api/claims/{id}/annotation/;
+<= 10 MB per request, all or nothing); GET .../documents/?page_size[&q][&extraction_status][&count=true]
+(cursor pages, newest first; the number of matches on request); GET .../claims/ (cursor pages); PUT /api/claims/{id}/annotation/;
 GET .../export/?format=jsonl[&status=in_review,approved] (streamed native JSONL).
 """
 
@@ -34,6 +34,7 @@ import secrets
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 from peerbench.adapters.base import Adapter, AdapterError, Project, check
@@ -288,7 +289,11 @@ class WorkbenchAdapter(Adapter):
         return self.url(f"/api/projects/{project.id}/documents/")
 
     def _count(self, s, project: Project, **params) -> int:
-        r = s.get(self._docs_url(project), params={"limit": 1, **params}, timeout=self.timeout)
+        r = s.get(
+            self._docs_url(project),
+            params={"page_size": 1, "count": "true", **params},
+            timeout=self.timeout,
+        )
         return int(check(r, 200).json()["count"])
 
     def import_docs(self, project: Project, docs: list[str]) -> dict:
@@ -360,18 +365,12 @@ class WorkbenchAdapter(Adapter):
     def list_doc_ids(self, project: Project) -> list[int]:
         s = self.session()
         ids: list[int] = []
-        offset = 0
-        while True:
-            r = s.get(
-                self._docs_url(project),
-                params={"limit": 1000, "offset": offset},
-                timeout=self.timeout,
-            )
-            data = check(r, 200).json()
+        url: str | None = self._docs_url(project)
+        query: dict | None = {"page_size": 1000}
+        while url:
+            data = check(s.get(url, params=query, timeout=self.timeout), 200).json()
             ids.extend(d["id"] for d in data["results"])
-            offset += 1000
-            if not data.get("next"):
-                break
+            url, query = data.get("next"), None
         # Claims come ordered by (document, start, id): the first one seen is the
         # document's first sentence.
         first_claim: dict[int, int] = {}
@@ -407,11 +406,35 @@ class WorkbenchAdapter(Adapter):
     def list_page(
         self, session, project: Project, offset: int, limit: int, text_filter: str | None = None
     ) -> int:
-        params = {"limit": limit, "offset": offset}
+        """One page of `limit` documents at `offset`. The list is keyset-paginated: a page
+        deep down is reached by following `next` links (done once, untimed, by the harness's
+        first call for each variant), then fetched with one request to its cursor URL."""
+        params = {"page_size": limit}
         if text_filter:
             params["q"] = text_filter
-        r = session.get(self._docs_url(project), params=params, timeout=self.timeout)
+        if offset:
+            key = f"page:{offset}:{limit}:{text_filter}"
+            if key not in project.extra:
+                project.extra[key] = self._page_url(session, project, offset, limit, params)
+            url, params = project.extra[key], None
+        else:
+            url = self._docs_url(project)
+        r = session.get(url, params=params, timeout=self.timeout)
         return len(check(r, 200).json()["results"])
+
+    def _page_url(self, session, project: Project, offset: int, limit: int, params: dict) -> str:
+        """The cursor URL of the page of `limit` documents that starts at `offset`: walk
+        there in big pages (a step that divides the offset), then ask for `limit` only."""
+        step = 1000 if offset % 1000 == 0 else limit
+        url, query, position = self._docs_url(project), {**params, "page_size": step}, 0
+        while position < offset:
+            data = check(session.get(url, params=query, timeout=self.timeout), 200).json()
+            if not data.get("next"):
+                raise AdapterError(f"the list ends before offset {offset}")
+            url, query, position = data["next"], None, position + step
+        parts = urlsplit(url)
+        cursor = dict(parse_qsl(parts.query), page_size=str(limit))
+        return urlunsplit(parts._replace(query=urlencode(cursor)))
 
     def export(self, project: Project, annotated_only: bool) -> dict:
         params = {"format": "jsonl"}

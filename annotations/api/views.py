@@ -16,7 +16,7 @@ from ..annotating import save_annotation
 from ..claims import update_claim
 from ..exports.filters import FILTER_NAMES, ExportFilters, split_list
 from ..ingest import DocumentInput, create_document, create_documents, parse_file
-from ..models import Annotation, Document, Project
+from ..models import Annotation, Project
 from ..projects import create_project, update_project
 from ..review import review_claim
 from .serializers import (
@@ -67,11 +67,41 @@ class ProjectDetail(generics.RetrieveUpdateAPIView):
         serializer.instance = update_project(project, self.request.user, changes)
 
 
+class DocumentPagination(CursorPagination):
+    """Keyset pages, newest document first: any page costs what the first does, however
+    deep (an offset would read and skip every document before it). The number of matching
+    documents comes only on request (`count=true`): counting reads them all."""
+
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.count = queryset.count() if request.query_params.get("count") == "true" else None
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        if self.count is not None:
+            response.data = {"count": self.count, **response.data}
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count"] = {
+            "type": "integer",
+            "description": "the number of matching documents, with `count=true`",
+        }
+        return schema
+
+
 class DocumentListCreate(generics.ListCreateAPIView):
-    """List a project's documents, or add one: JSON `{title, text, ...}` or a multipart
-    `file` (.txt, .md, .html, .jsonl, .csv; a JSONL or CSV file may hold many)."""
+    """List a project's documents, newest first, or add one: JSON `{title, text, ...}` or a
+    multipart `file` (.txt, .md, .html, .jsonl, .csv; a JSONL or CSV file may hold many)."""
 
     serializer_class = DocumentSerializer
+    pagination_class = DocumentPagination
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_project(self) -> Project:
@@ -84,15 +114,17 @@ class DocumentListCreate(generics.ListCreateAPIView):
             OpenApiParameter(
                 "extraction_status", str, description="comma-separated: queued,running,done,failed"
             ),
+            OpenApiParameter("count", bool, description="add the number of matching documents"),
         ]
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        documents = self.get_project().documents.defer("text").order_by("-created_at", "-id")
+        documents = self.get_project().documents.all()
         params = self.request.query_params
         if params.get("q"):
+            # Trigram indexes serve this on PostgreSQL (migration document_list_index).
             documents = documents.filter(
                 Q(title__icontains=params["q"]) | Q(text__icontains=params["q"])
             )
@@ -101,18 +133,6 @@ class DocumentListCreate(generics.ListCreateAPIView):
                 extraction_status__in=split_list(params["extraction_status"])
             )
         return documents
-
-    def paginate_queryset(self, queryset):
-        """The page is sorted and offset without the texts (narrow rows: a deep page costs
-        less), then the page's texts come in one query rather than one per document."""
-        page = super().paginate_queryset(queryset)
-        if page:
-            texts = dict(
-                Document.objects.filter(pk__in=[d.pk for d in page]).values_list("pk", "text")
-            )
-            for document in page:
-                document.text = texts[document.pk]
-        return page
 
     @extend_schema(request=DocumentInputSerializer, responses={201: DocumentSerializer})
     def post(self, request: Request, slug: str) -> Response:
