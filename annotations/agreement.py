@@ -3,9 +3,10 @@
 The first half is pure arithmetic on numpy arrays (Krippendorff, "Computing Krippendorff's
 Alpha-Reliability", 2011): reliability data become a coincidence matrix, which gives alpha
 for any metric; missing values simply make a unit smaller, and units with fewer than two
-values are not pairable and drop out. The second half is the query layer: the database
-counts values per claim and pairs of annotators, so only small matrices reach Python,
-however many annotations the project holds."""
+values are not pairable and drop out. The second half is the query layer: one scan of the
+project's submitted annotations brings them over as arrays of integers (claim, annotator,
+verdict, stance), and numpy counts the coincidences and the pairs of annotators: a whole
+100,000-claim project in a fraction of a second."""
 
 from __future__ import annotations
 
@@ -16,12 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import orjson
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from .errors import InvalidInput
-from .models import Annotation, Claim, Project
+from .models import Project
 
 LEVELS = ("nominal", "ordinal", "interval")
 
@@ -188,20 +190,34 @@ def ordinal_keys(project: Project) -> list[str]:
     return [label.key for label in sorted(labels, key=lambda label: label.ordinal)]
 
 
-def submitted_values_sql(
-    project: Project,
-    field_name: str,
-    period: Period,
-    only: Sequence[str] | None = None,
-    bucket_starts: Sequence[datetime.datetime] = (),
-) -> tuple[str, list[Any]]:
-    """SQL for (bucket, unit, coder, value) rows: the project's submitted annotations in
-    the period that give a value for the field (a CTE body for the queries below).
+@dataclass
+class Submitted:
+    """A project's submitted annotations over a period, as parallel arrays with one entry
+    per annotation: the time slice it falls in (`bucket`), its claim (`unit`, numbered from
+    0), its annotator (`coder`, an index into the user ids `coders`), and its verdict and
+    stance as indexes into `verdicts` and `stances` (the values that occur, "" among them)."""
 
-    `bucket` numbers the time slices that start at `bucket_starts` (latest match wins),
-    so one scan can serve a whole series; without slices it is 0."""
-    assert field_name in ("verdict", "stance")
-    annotation, claim = Annotation._meta.db_table, Claim._meta.db_table
+    bucket: np.ndarray
+    unit: np.ndarray
+    coder: np.ndarray
+    coders: np.ndarray
+    verdict: np.ndarray
+    stance: np.ndarray
+    verdicts: list[str]
+    stances: list[str]
+
+
+# The JSON aggregate of each backend: the annotations come back as one JSON array per
+# column, which costs a fraction of one tuple per row.
+JSON_AGGREGATE = {"postgresql": "json_agg", "sqlite": "json_group_array"}
+
+
+def fetch_submitted(
+    project: Project, period: Period, bucket_starts: Sequence[datetime.datetime] = ()
+) -> Submitted:
+    """The project's submitted annotations in the period, in one scan. `bucket` numbers the
+    time slices that start at `bucket_starts` (the latest that applies; -1 before the
+    first), so one scan serves a whole series; without slices it is 0."""
     params: list[Any] = []
     bucket = "0"
     if bucket_starts:
@@ -210,38 +226,86 @@ def submitted_values_sql(
             whens.append(f"WHEN a.submitted_at >= %s THEN {number}")
             params.append(bucket_starts[number])
         bucket = f"CASE {' '.join(whens)} ELSE -1 END"
-    sql = (
-        f"SELECT {bucket} AS bucket, a.claim_id AS unit, a.annotator_id AS coder, "
-        f"a.{field_name} AS value "
-        f"FROM {annotation} a JOIN {claim} c ON c.id = a.claim_id "
-        f"WHERE c.project_id = %s AND a.state = 'submitted' AND a.{field_name} <> ''"
-    )
+    where = "c.project_id = %s AND a.state = 'submitted'"
     params.append(project.pk)
     if period.since:
-        sql += " AND a.submitted_at >= %s"
+        where += " AND a.submitted_at >= %s"
         params.append(period.since)
     if period.until:
-        sql += " AND a.submitted_at < %s"
+        where += " AND a.submitted_at < %s"
         params.append(period.until)
-    if only is not None:
-        if not only:
-            sql += " AND 1 = 0"
-        else:
-            sql += f" AND a.{field_name} IN ({', '.join(['%s'] * len(only))})"
-            params.extend(only)
-    return sql, params
-
-
-def fetch_rows(sql: str, params: list[Any]) -> list[tuple]:
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The CTEs below mislead the planner's row estimates into JIT-compiling the
-            # query, which costs half a second, several times the query itself; and their
-            # per-claim groups outgrow the default work_mem, spilling sorts to disk.
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL work_mem = '64MB'")
+    columns = (bucket, "a.claim_id", "a.annotator_id", "a.verdict", "a.stance")
+    aggregate = JSON_AGGREGATE[connection.vendor]
+    sql = (
+        f"SELECT {', '.join(f'CAST({aggregate}({column}) AS TEXT)' for column in columns)}"
+        " FROM annotations_annotation a JOIN annotations_claim c ON c.id = a.claim_id"
+        f" WHERE {where}"
+    )
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        row = cursor.fetchone()
+    buckets, units, coders, verdicts, stances = (orjson.loads(value or "[]") for value in row)
+    # Claims, annotators and values numbered 0, 1, 2...: counting becomes bincounts.
+    _, unit = np.unique(np.array(units, dtype=np.int64), return_inverse=True)
+    coder_ids, coder = np.unique(np.array(coders, dtype=np.int64), return_inverse=True)
+    verdict_values, stance_values = sorted(set(verdicts)), sorted(set(stances))
+    return Submitted(
+        bucket=np.array(buckets, dtype=np.int64),
+        unit=unit,
+        coder=coder,
+        coders=coder_ids,
+        verdict=numbered(verdicts, verdict_values),
+        stance=numbered(stances, stance_values),
+        verdicts=verdict_values,
+        stances=stance_values,
+    )
+
+
+def numbered(values: list[str], domain: list[str]) -> np.ndarray:
+    index = {value: i for i, value in enumerate(domain)}
+    return np.array([index[value] for value in values], dtype=np.int64)
+
+
+def coincidences_of(units: np.ndarray, values: np.ndarray, n_values: int) -> tuple[np.ndarray, int]:
+    """The coincidence matrix and the number of pairable units, from one value per
+    annotation: `units` are numbered from 0, `values` are indexes into the value domain,
+    -1 where there is none.
+
+    With n_uc the number of times unit u got value c and m_u its number of values,
+    o_ck = sum over pairable units of (n_uc n_uk - [c = k] n_uc) / (m_u - 1)."""
+    given = values >= 0
+    if not given.any():
+        return np.zeros((n_values, n_values)), 0
+    counts = np.bincount(
+        units[given] * n_values + values[given], minlength=(units.max() + 1) * n_values
+    ).reshape(-1, n_values)
+    sizes = counts.sum(axis=1)
+    counts, sizes = counts[sizes > 1], sizes[sizes > 1]
+    weighted = counts / (sizes - 1)[:, None]
+    return weighted.T @ counts - np.diag(weighted.sum(axis=0)), len(sizes)
+
+
+def recode(codes: np.ndarray, values: Sequence[str], domain: Sequence[str]) -> np.ndarray:
+    """Codes into `values` turned into indexes into `domain` (-1 for values not in it)."""
+    index = {value: i for i, value in enumerate(domain)}
+    mapping = np.array([index.get(value, -1) for value in values] + [-1], dtype=np.int64)
+    return mapping[codes]
+
+
+def field_codes(
+    submitted: Submitted, field_name: str, only: Sequence[str] | None = None
+) -> tuple[np.ndarray, list[str]]:
+    """Each annotation's value of the field as an index into a domain (-1 where it gives
+    none, or one outside the domain), and that domain: the `only` values in their order,
+    by default every value given."""
+    assert field_name in ("verdict", "stance")
+    codes, values = (
+        (submitted.verdict, submitted.verdicts)
+        if field_name == "verdict"
+        else (submitted.stance, submitted.stances)
+    )
+    domain = list(only) if only is not None else [value for value in values if value]
+    return recode(codes, values, domain), domain
 
 
 def query_coincidence_series(
@@ -250,46 +314,40 @@ def query_coincidence_series(
     period: Period,
     only: Sequence[str] | None = None,
     bucket_starts: Sequence[datetime.datetime] = (),
+    submitted: Submitted | None = None,
 ) -> dict[int, tuple[dict[tuple[str, str], float], int]]:
     """For each time slice: the coincidence counts {(value, value): o} and the number of
-    pairable claims, computed by the database in one query. A claim whose annotations
-    fall in different slices is a separate unit in each."""
-    base, params = submitted_values_sql(project, field_name, period, only, bucket_starts)
-    sql = f"""
-        WITH sub AS ({base}),
-        counts AS (
-            SELECT bucket, unit, value, COUNT(*) AS n FROM sub GROUP BY bucket, unit, value
-        ),
-        sizes AS (
-            SELECT bucket, unit, SUM(n) AS m FROM counts GROUP BY bucket, unit HAVING SUM(n) > 1
-        ),
-        paired AS (
-            SELECT c.bucket, c.unit, c.value, c.n, s.m
-            FROM counts c JOIN sizes s ON s.bucket = c.bucket AND s.unit = c.unit
-        ),
-        pairable AS (SELECT bucket, COUNT(*) AS units FROM sizes GROUP BY bucket)
-        SELECT p1.bucket, p1.value, p2.value,
-               SUM(p1.n * (p2.n - CASE WHEN p1.value = p2.value THEN 1 ELSE 0 END) * 1.0
-                   / (p1.m - 1)),
-               MAX(q.units)
-        FROM paired p1
-        JOIN paired p2 ON p2.bucket = p1.bucket AND p2.unit = p1.unit
-        JOIN pairable q ON q.bucket = p1.bucket
-        GROUP BY p1.bucket, p1.value, p2.value
-    """
-    series: dict[int, tuple[dict[tuple[str, str], float], int]] = {}
-    for bucket, a, b, o, units in fetch_rows(sql, params):
-        coincidences, _ = series.setdefault(int(bucket), ({}, int(units)))
-        coincidences[(a, b)] = float(o)
+    pairable claims. A claim whose annotations fall in different slices is a separate unit
+    in each."""
+    if submitted is None:
+        submitted = fetch_submitted(project, period, bucket_starts)
+    values, domain = field_codes(submitted, field_name, only)
+    series = {}
+    for bucket in np.unique(submitted.bucket):
+        rows = submitted.bucket == bucket
+        matrix, units = coincidences_of(submitted.unit[rows], values[rows], len(domain))
+        if units:
+            series[int(bucket)] = (
+                {
+                    (domain[a], domain[b]): float(matrix[a, b])
+                    for a, b in zip(*np.nonzero(matrix), strict=True)
+                },
+                units,
+            )
     return series
 
 
 def query_coincidences(
-    project: Project, field_name: str, period: Period, only: Sequence[str] | None = None
+    project: Project,
+    field_name: str,
+    period: Period,
+    only: Sequence[str] | None = None,
+    submitted: Submitted | None = None,
 ) -> tuple[dict[tuple[str, str], float], int]:
     """The coincidence counts {(value, value): o} over the period and the number of
     pairable claims."""
-    return query_coincidence_series(project, field_name, period, only).get(0, ({}, 0))
+    series = query_coincidence_series(project, field_name, period, only, submitted=submitted)
+    return series.get(0, ({}, 0))
 
 
 def alpha_for(
@@ -304,22 +362,38 @@ def alpha_for(
     return alpha_from_coincidences(matrix, level)
 
 
-def query_pair_tables(
-    project: Project, field_name: str, period: Period
-) -> dict[tuple[int, int], dict[tuple[str, str], int]]:
-    """For every two annotators who gave the field on the same claims: how often each
-    combination of values occurred, {(coder, coder): {(value, value): n}}."""
-    base, params = submitted_values_sql(project, field_name, period)
-    sql = f"""
-        WITH sub AS ({base})
-        SELECT s1.coder, s2.coder, s1.value, s2.value, COUNT(*)
-        FROM sub s1 JOIN sub s2 ON s2.unit = s1.unit AND s1.coder < s2.coder
-        GROUP BY s1.coder, s2.coder, s1.value, s2.value
-    """
-    rows = fetch_rows(sql, params)
+def pair_tables(submitted: Submitted) -> dict[tuple[int, int], dict[tuple[str, str], int]]:
+    """For every two annotators who gave a verdict on the same claims: how often each
+    combination of verdicts occurred, {(coder, coder): {(verdict, verdict): n}}."""
+    verdict, domain = field_codes(submitted, "verdict")
+    given = verdict >= 0
+    unit, coder, verdict = submitted.unit[given], submitted.coder[given], verdict[given]
+    # Sorted by claim then annotator, a claim's annotations are neighbours: pairing each
+    # with the ones 1, 2, ... places further on gives every pair once, lower annotator first.
+    order = np.lexsort((coder, unit))
+    unit, coder, verdict = unit[order], coder[order], verdict[order]
+    pairs = []
+    for step in range(1, len(unit)):
+        same = unit[:-step] == unit[step:]
+        if not same.any():
+            break
+        pairs.append(
+            np.stack([coder[:-step], coder[step:], verdict[:-step], verdict[step:]])[:, same]
+        )
     tables: dict[tuple[int, int], dict[tuple[str, str], int]] = defaultdict(dict)
-    for first, second, a, b, n in rows:
-        tables[(first, second)][(a, b)] = int(n)
+    if not pairs:
+        return tables
+    first, second, a, b = np.concatenate(pairs, axis=1)
+    # One integer per combination, counted in one sort.
+    n_coders, n_values = len(submitted.coders), len(domain)
+    keys = ((first * n_coders + second) * n_values + a) * n_values + b
+    combinations, counts = np.unique(keys, return_counts=True)
+    for key, n in zip(combinations.tolist(), counts.tolist(), strict=True):
+        key, b = divmod(key, n_values)
+        key, a = divmod(key, n_values)
+        first, second = divmod(key, n_coders)
+        coders = (int(submitted.coders[first]), int(submitted.coders[second]))
+        tables[coders][(domain[a], domain[b])] = n
     return tables
 
 
@@ -354,25 +428,29 @@ class Agreement:
         }
 
 
-def verdict_alpha(project: Project, period: Period) -> tuple[float | None, int, str]:
+def verdict_alpha(
+    project: Project, period: Period, submitted: Submitted | None = None
+) -> tuple[float | None, int, str]:
     """Alpha on verdicts: ordinal over the scale's ranked labels, nominal for free text."""
     order = ordinal_keys(project)
     if order:
-        coincidences, n_claims = query_coincidences(project, "verdict", period, only=order)
+        coincidences, n_claims = query_coincidences(project, "verdict", period, order, submitted)
         return alpha_for(coincidences, "ordinal", order), n_claims, "ordinal"
-    coincidences, n_claims = query_coincidences(project, "verdict", period)
+    coincidences, n_claims = query_coincidences(project, "verdict", period, None, submitted)
     return alpha_for(coincidences, "nominal"), n_claims, "nominal"
 
 
 def project_agreement(project: Project, period: Period | None = None) -> Agreement:
-    """Every agreement figure of a project over a period (all time by default).
+    """Every agreement figure of a project over a period (all time by default), from one
+    scan of its submitted annotations.
 
     Percent agreement and kappa are on verdicts; the pairs and the per-annotator figures
     count the claims two annotators both gave a verdict for."""
     period = period or Period()
-    v_alpha, n_claims, level = verdict_alpha(project, period)
-    stance_coincidences, _ = query_coincidences(project, "stance", period)
-    tables = query_pair_tables(project, "verdict", period)
+    submitted = fetch_submitted(project, period)
+    v_alpha, n_claims, level = verdict_alpha(project, period, submitted)
+    stance_coincidences, _ = query_coincidences(project, "stance", period, None, submitted)
+    tables = pair_tables(submitted)
     names = dict(
         get_user_model()
         .objects.filter(pk__in={coder for pair in tables for coder in pair})
