@@ -35,7 +35,7 @@ def get_project_for_user(
 
 
 def get_document_for_user(user, pk: int) -> tuple[Document, Membership]:
-    document = get_object_or_404(Document.objects.select_related("project"), pk=pk)
+    document = get_object_or_404(Document.objects.select_related("project__rating_scale"), pk=pk)
     return document, get_membership(user, document.project)
 
 

@@ -136,3 +136,46 @@ def test_autosaving_a_draft(api, project, annotator, editor, django_assert_num_q
     with django_assert_num_queries(10):
         response = client.put(annotation_url(claims[-1]), draft, format="json")
     assert response.status_code == 200
+
+
+def test_the_desk_page(client, project, annotator, editor, django_assert_num_queries):
+    claims = a_busy_project(project, editor)
+    for claim in claims[-5:]:
+        save_annotation(claim, annotator, stance="refuted", rationale="Checked")
+    client.force_login(annotator)
+    # session, user; the document with its project and scale, membership; its claims, their
+    # "checked before?" matches; the guidelines' version, the scale's labels; her
+    # annotations and their sources.
+    with django_assert_num_queries(10):
+        assert client.get(f"/documents/{claims[0].document_id}/").status_code == 200
+
+
+def a_review_queue(project, annotators, n):
+    from .reviewing import claim_in_review
+
+    project.annotations_per_claim = 2
+    project.save()
+    for i in range(n):
+        claim_in_review(
+            project, (annotators[0], "false"), (annotators[1], ("true", "false")[i % 2])
+        )
+
+
+# Token or session and user, project, membership; the number in review, a page of them,
+# their submitted annotations and those's sources, the claims' context in their documents,
+# the scale's labels.
+REVIEW_QUEUE = 9
+
+
+def test_the_review_queue(
+    api, client, project, annotator, second_annotator, editor, django_assert_num_queries
+):
+    a_review_queue(project, [annotator, second_annotator], 6)
+    api_client = api(editor)
+    with django_assert_num_queries(REVIEW_QUEUE):
+        assert api_client.get(f"/api/projects/{project.slug}/review-queue/").status_code == 200
+    client.force_login(editor)
+    # The page: a session lookup besides the user, and the scale's labels once more for
+    # the verdict choices.
+    with django_assert_num_queries(REVIEW_QUEUE + 2):
+        assert client.get(f"/projects/{project.slug}/review/").status_code == 200
