@@ -16,7 +16,6 @@ import unicodedata
 from collections.abc import Hashable, Sequence
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 _NUMBER_WORDS = {
     word: str(value)
@@ -85,6 +84,9 @@ class ClaimMatcher:
     def __init__(self, earlier: Sequence[tuple[Hashable, str]]) -> None:
         self.ids = [claim_id for claim_id, _ in earlier]
         texts = [normalise_for_matching(text) for _, text in earlier]
+        # Imported here: scikit-learn is 90 MB a process, and only processes that match need it.
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         self.vectorizers = [
             TfidfVectorizer(
                 analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float32

@@ -5,21 +5,26 @@
 onnxruntime; when its model is missing, light scores instead and the version string says so.
 """
 
+from __future__ import annotations
+
 import functools
 import gzip
 import json
 import re
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from annotations.extraction.transformer import (
     TransformerModel,
     transformer_installed,
     transformer_model_dir,
 )
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 LIGHT_MODEL_PATH = Path(__file__).parent / "models" / "light.json.gz"
 
@@ -34,6 +39,9 @@ def normalise_for_features(text: str) -> str:
 
 def make_vectorizers() -> list[TfidfVectorizer]:
     """The feature extractors, configured in code; training fills their vocabularies and idf weights."""
+    # Imported here: scikit-learn is 90 MB a process, and only processes that score need it.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return [
         # Single-character tokens and "$"/"%" stay: "I", "$" and "%" are strong signals here.
         TfidfVectorizer(
