@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import random
 import statistics
 import sys
 import time
@@ -50,170 +49,15 @@ from annotations.models import (  # noqa: E402
     Assignment,
     Claim,
     ClaimReservation,
-    Document,
     Membership,
     Project,
-    RatingScale,
     Role,
-    hash_content,
 )
-
-CLAIMS_PER_DOCUMENT = 100
-SENTENCE = "Claim {n} says the council spent {m} million euros on the flood wall. "
-
-
-def copy_rows(table: str, columns: list[str], rows) -> None:
-    with connection.connection.cursor() as cursor:
-        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-
-
-def drop_project(slug: str) -> None:
-    project = Project.objects.filter(slug=slug).first()
-    if project is None:
-        return
-    with connection.cursor() as cursor:
-        for table, where in (
-            (
-                "annotations_annotation",
-                "claim_id IN (SELECT id FROM annotations_claim WHERE project_id = %s)",
-            ),
-            (
-                "annotations_claimreservation",
-                "claim_id IN (SELECT id FROM annotations_claim WHERE project_id = %s)",
-            ),
-            (
-                "annotations_assignment",
-                "claim_id IN (SELECT id FROM annotations_claim WHERE project_id = %s)",
-            ),
-            (
-                "annotations_claimskip",
-                "claim_id IN (SELECT id FROM annotations_claim WHERE project_id = %s)",
-            ),
-            ("annotations_claim", "project_id = %s"),
-            ("annotations_document", "project_id = %s"),
-            ("annotations_auditevent", "project_id = %s"),
-        ):
-            cursor.execute(f"DELETE FROM {table} WHERE {where}", [project.pk])
-    project.delete()
+from bench.seeding import copy_rows, drop_project, seed_project  # noqa: E402
 
 
 def user(name: str):
     return get_user_model().objects.get_or_create(username=name)[0]
-
-
-@transaction.atomic
-def seed(slug: str, n_claims: int) -> Project:
-    """Documents of 100 claims with random scores; two annotations per claim."""
-    rng = random.Random(7)
-    now = timezone.now()
-    project = Project.objects.create(
-        slug=slug,
-        name=f"Benchmark: queue, {n_claims} claims",
-        rating_scale=RatingScale.objects.get(key="six-point"),
-        annotations_per_claim=2,
-    )
-    n_documents = max(n_claims // CLAIMS_PER_DOCUMENT, 1)
-    text = "".join(SENTENCE.format(n=c, m=c % 40 + 1) for c in range(CLAIMS_PER_DOCUMENT))
-    spans, start = [], 0
-    for c in range(CLAIMS_PER_DOCUMENT):
-        sentence = SENTENCE.format(n=c, m=c % 40 + 1)
-        spans.append((start, start + len(sentence) - 1, sentence[:-1]))
-        start += len(sentence)
-    copy_rows(
-        Document._meta.db_table,
-        [
-            "project_id",
-            "title",
-            "url",
-            "publisher",
-            "byline",
-            "language",
-            "text",
-            "content_hash",
-            "extraction_status",
-            "extraction_error",
-            "extractor_version",
-            "created_at",
-        ],
-        (
-            (
-                project.pk,
-                f"Council report {d}",
-                "",
-                "",
-                "",
-                "en",
-                f"{text}({d})",
-                hash_content(f"{text}({d})"),
-                "done",
-                "",
-                "bench",
-                now,
-            )
-            for d in range(n_documents)
-        ),
-    )
-    document_ids = list(project.documents.order_by("id").values_list("id", flat=True))
-    copy_rows(
-        Claim._meta.db_table,
-        [
-            "project_id",
-            "document_id",
-            "text",
-            "start",
-            '"end"',
-            "speaker",
-            "score",
-            "scorer_version",
-            "claim_types",
-            "origin",
-            "status",
-            "final_verdict",
-            "final_rationale",
-            "rejection_reason",
-            "locked",
-            "disagreement",
-            "in_queue",
-            "version",
-            "created_at",
-            "updated_at",
-            "review_url",
-            "metadata",
-        ],
-        (
-            (
-                project.pk,
-                document_id,
-                text_,
-                s,
-                e,
-                "",
-                rng.random(),
-                "bench",
-                "[]",
-                "extracted",
-                "unstarted",
-                "",
-                "",
-                "",
-                False,
-                False,
-                True,
-                1,
-                now,
-                now,
-                "",
-                "{}",
-            )
-            for document_id in document_ids
-            for s, e, text_ in spans
-        ),
-    )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE annotations_claim")
-    return project
 
 
 @transaction.atomic
@@ -318,7 +162,7 @@ def run_size(n_claims: int, reseed: bool, rounds: int) -> None:
     project = Project.objects.filter(slug=slug).first()
     if project is None:
         start = time.perf_counter()
-        project = seed(slug, n_claims)
+        project = seed_project(slug, n_claims, annotations_per_claim=2)
         add_history(project, "score")
         print(f"seeded {slug} in {time.perf_counter() - start:.0f} s")
     print(
@@ -345,9 +189,7 @@ def run_assigned(n_claims: int, rounds: int) -> None:
     project = Project.objects.filter(slug=slug).first()
     if project is None:
         start = time.perf_counter()
-        project = seed(slug, n_claims)
-        project.annotations_per_claim = 1
-        project.save(update_fields=["annotations_per_claim"])
+        project = seed_project(slug, n_claims)
         people = [user(f"bench-qa-{i}") for i in range(20)]
         Membership.objects.bulk_create(
             Membership(project=project, user=person, role=Role.ANNOTATOR) for person in people
