@@ -7,6 +7,7 @@ import datetime
 import decimal
 import io
 import json
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -25,7 +26,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
         value = getattr(obj, field.attname)
         if isinstance(value, datetime.datetime | datetime.date):
             value = value.isoformat()
-        elif isinstance(value, decimal.Decimal):
+        elif isinstance(value, decimal.Decimal | uuid.UUID):
             value = str(value)
         values[field.attname] = value
     # Long texts (a document's body) would bloat the trail; their hash is kept instead.

@@ -207,11 +207,12 @@ def merge_claims(keep: Claim, duplicate: Claim, user) -> Claim:
     return keep
 
 
-EDITABLE_FIELDS = {"text", "start", "end", "speaker", "claim_types"}
+EDITABLE_FIELDS = {"text", "start", "end", "speaker", "claim_types", "location_iso_code"}
 
 
 def update_claim(claim: Claim, user, changes: dict, version: int) -> Claim:
-    """Edit a claim's span, wording, speaker or types; the span must slice the document."""
+    """Edit a claim's span, wording, speaker, types or location; the span must slice the
+    document."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInput(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import uuid
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -112,6 +113,11 @@ class Project(models.Model):
     )
     organisation_name = models.CharField(max_length=200, blank=True)
     organisation_url = models.URLField(blank=True)
+    # AVeriTeC exports: the country the project's claims are about (ISO 3166-1 alpha-2), when
+    # a claim names none, and the project's own mapping of claim types and source kinds to
+    # AVeriTeC's vocabulary over the default one (exports.averitec.DEFAULT_VOCABULARY).
+    location_iso_code = models.CharField(max_length=2, blank=True)
+    averitec_vocabulary = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ProjectQuerySet.as_manager()
@@ -363,6 +369,9 @@ class Claim(models.Model):
     # listing, queue and export filters claims by project.
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="claims")
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="claims")
+    # The claim's id outside this database: in exported URLs and ids, kept by a restore.
+    # Unique within its project, so that a backup can also be restored as a copy.
+    public_id = models.UUIDField(default=uuid.uuid4, editable=False)
     text = models.TextField()
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
@@ -376,6 +385,9 @@ class Claim(models.Model):
     )
     final_verdict = models.CharField(max_length=200, blank=True)
     final_rationale = models.TextField(blank=True)
+    # The editor's comment on the decision that gave the final verdict: beside the
+    # rationale, never in its place.
+    review_comment = models.TextField(blank=True)
     rejection_reason = models.TextField(blank=True)
     # Set when this claim was merged into another as its duplicate (it is then rejected).
     merged_into = models.ForeignKey(
@@ -396,6 +408,8 @@ class Claim(models.Model):
     disagreement = models.BooleanField(default=False)
     # When the claim was made; exports fall back to its document's publication date.
     claim_date = models.DateField(null=True, blank=True)
+    # The country the claim is about (ISO 3166-1 alpha-2); else the project's.
+    location_iso_code = models.CharField(max_length=2, blank=True)
     # The published fact-check of an imported claim (ClaimReview `url`) and its date.
     review_url = models.URLField(max_length=2000, blank=True)
     review_date = models.DateField(null=True, blank=True)
@@ -414,6 +428,9 @@ class Claim(models.Model):
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="claim_span_not_empty"),
             models.CheckConstraint(
                 condition=Q(locked=False) | Q(status="approved"), name="only_approved_claims_lock"
+            ),
+            models.UniqueConstraint(
+                fields=["project", "public_id"], name="unique_claim_public_id_per_project"
             ),
         ]
         indexes = [

@@ -19,7 +19,15 @@ def agreed_verdict(annotations: list[Annotation]) -> str | None:
     return verdicts.pop() if len(verdicts) == 1 else None
 
 
-DECISION_FIELDS = ["status", "final_verdict", "final_rationale", "locked"]
+DECISION_FIELDS = ["status", "final_verdict", "final_rationale", "review_comment", "locked"]
+
+
+def rationale_for(verdict: str, submitted: list[Annotation], chosen: Annotation | None) -> str:
+    """The rationale that goes with an approved verdict: the chosen annotation's, else the
+    first one written for that verdict. The editor's comment is kept apart."""
+    if chosen is not None:
+        return chosen.rationale
+    return next((a.rationale for a in submitted if a.verdict == verdict and a.rationale), "")
 
 
 def review_claim(
@@ -95,7 +103,8 @@ def review_claim(
             claim.status = ClaimStatus.APPROVED
             claim.in_queue = False
             claim.final_verdict = verdict
-            claim.final_rationale = comment or (chosen.rationale if chosen else "")
+            claim.final_rationale = rationale_for(verdict, submitted, chosen)
+            claim.review_comment = comment
         elif action == Review.Action.OVERRIDE:
             if not verdict:
                 raise InvalidInput("An override needs a verdict.", field="verdict")
@@ -103,7 +112,9 @@ def review_claim(
             claim.status = ClaimStatus.APPROVED
             claim.in_queue = False
             claim.final_verdict = verdict
+            # The editor's own verdict: her comment is its only rationale.
             claim.final_rationale = comment
+            claim.review_comment = comment
         else:
             if not comment:
                 raise InvalidInput(
@@ -180,6 +191,7 @@ def set_lock(claim: Claim, editor, *, locked: bool, reason: str = "") -> Claim:
             claim.status = ClaimStatus.IN_REVIEW
             claim.final_verdict = ""
             claim.final_rationale = ""
+            claim.review_comment = ""
             claim.disagreement = claim.annotations_disagree()
         claim.version = F("version") + 1
         claim.save()

@@ -39,6 +39,16 @@ def test_an_editor_approves_the_submitted_verdict(api, submitted_claim, editor):
     assert AuditEvent.objects.filter(object_type="claim", action="approve").exists()
 
 
+def test_an_approval_comment_is_kept_beside_the_rationale_not_over_it(api, submitted_claim, editor):
+    response = review(api, editor, submitted_claim, action="approve", comment="ok")
+    assert response.status_code == 201, response.json()
+    submitted_claim.refresh_from_db()
+    assert submitted_claim.final_rationale == "Off by half."
+    assert submitted_claim.review_comment == "ok"
+    claim = api(editor).get(f"/api/claims/{submitted_claim.pk}/").json()
+    assert (claim["final_rationale"], claim["review_comment"]) == ("Off by half.", "ok")
+
+
 def test_an_editor_overrides_with_a_verdict(api, submitted_claim, editor):
     response = review(
         api, editor, submitted_claim, action="override", verdict="false", comment="Worse."

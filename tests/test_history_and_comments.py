@@ -92,6 +92,7 @@ def test_the_history_shows_every_change_to_the_claim(api, client, project, annot
         "status": "approved",
         "final_verdict": "false",
         "final_rationale": "alice checked the minutes.",
+        "review_comment": "",
         "locked": True,
     }
     submit = next(e for e in events if e["action"] == "submit")

@@ -114,6 +114,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         model = Claim
         fields = [
             "id",
+            "public_id",
             "document",
             "text",
             "start",
@@ -126,7 +127,9 @@ class ClaimSerializer(serializers.ModelSerializer):
             "status",
             "final_verdict",
             "final_rationale",
+            "review_comment",
             "rejection_reason",
+            "location_iso_code",
             "merged_into",
             "locked",
             "version",
@@ -142,6 +145,9 @@ class ClaimUpdateSerializer(StrictSerializer):
     end = serializers.IntegerField(required=False, min_value=1)
     speaker = serializers.CharField(required=False, allow_blank=True, max_length=200)
     claim_types = serializers.ListField(child=serializers.CharField(), required=False)
+    location_iso_code = serializers.RegexField(
+        r"^(?:[A-Z]{2})?$", required=False, allow_blank=True, max_length=2
+    )
     version = serializers.IntegerField()
 
 
