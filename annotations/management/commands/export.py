@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -43,19 +45,49 @@ class Command(BaseCommand):
                 sys.stdout.write(chunk)
             sys.stdout.flush()
             return
-        target = Path(output)
-        # Write beside the target and rename, so a failed export never leaves half a file.
-        fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", suffix=".part")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                for chunk in chunks:
-                    handle.write(chunk)
-            os.replace(tmp, target)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        write_output(chunks, Path(output))
         self.stderr.write(
             self.style.SUCCESS(
-                f"Wrote {target}: {progress.written} records from {progress.read} claims"
+                f"Wrote {output}: {progress.written} records from {progress.read} claims"
             )
         )
+
+
+def write_output(chunks: Iterable[str], path: Path) -> Path:
+    """Write the export to `path` and return the file written.
+
+    A regular file (or a path not there yet) is written beside itself and renamed into
+    place, so a failed export never leaves half a file; an existing file keeps its mode
+    and owner. Anything else (a FIFO, a device such as /dev/null) is written directly:
+    renaming over it would replace it. A symlink is followed, never replaced."""
+    target = Path(os.path.realpath(path))
+    try:
+        existing = target.stat()
+    except FileNotFoundError:
+        existing = None
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        with target.open("w", encoding="utf-8", newline="") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+        return target
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+        if existing is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        else:
+            os.chmod(tmp, stat.S_IMODE(existing.st_mode))
+            if (existing.st_uid, existing.st_gid) != (os.geteuid(), os.getegid()):
+                try:
+                    os.chown(tmp, existing.st_uid, existing.st_gid)
+                except PermissionError:
+                    pass  # only root may give a file away; the file is still written
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return target
