@@ -5,6 +5,7 @@ from django.conf import settings
 
 from .errors import InvalidInput
 from .models import ClaimStatus, Project, Review, Role, Source, Stance
+from .projects import check_export_settings
 
 
 class ProjectForm(forms.ModelForm):
@@ -23,11 +24,32 @@ class ProjectForm(forms.ModelForm):
             "queue_order",
             "organisation_name",
             "organisation_url",
+            "location_iso_code",
+            "averitec_vocabulary",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "guidelines": forms.Textarea(attrs={"rows": 8}),
+            "averitec_vocabulary": forms.Textarea(attrs={"rows": 4}),
         }
+        labels = {
+            "location_iso_code": "Country of the claims (ISO code, for AVeriTeC)",
+            "averitec_vocabulary": "AVeriTeC vocabulary (your entries over the default mapping)",
+        }
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        try:
+            check_export_settings(
+                {
+                    name: cleaned[name]
+                    for name in ("location_iso_code", "averitec_vocabulary")
+                    if cleaned.get(name) is not None
+                }
+            )
+        except InvalidInput as exc:
+            self.add_error(exc.field, exc.message)
+        return cleaned
 
 
 class NewProjectForm(forms.Form):

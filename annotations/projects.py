@@ -8,6 +8,7 @@ from django.utils.text import slugify
 
 from .audit import changed_only, record_event, snapshot
 from .errors import InvalidInput
+from .exports.averitec import check_vocabulary
 from .guidelines import record_guideline_version
 from .models import QUEUE_STATUSES, Assignment, Membership, Project, RatingScale, Role
 
@@ -26,7 +27,20 @@ EDITABLE_FIELDS = [
     "queue_order",
     "organisation_name",
     "organisation_url",
+    "location_iso_code",
+    "averitec_vocabulary",
 ]
+
+
+def check_export_settings(fields: dict) -> None:
+    """The AVeriTeC settings of a project: a country code and a vocabulary mapping."""
+    if "averitec_vocabulary" in fields:
+        check_vocabulary(fields["averitec_vocabulary"])
+    code = fields.get("location_iso_code")
+    if code and not (len(code) == 2 and code.isascii() and code.isupper()):
+        raise InvalidInput(
+            "must be a two-letter country code (ISO 3166-1), e.g. GB.", field="location_iso_code"
+        )
 
 
 def default_scale() -> RatingScale:
@@ -49,6 +63,7 @@ def create_project(user, *, name: str, slug: str = "", **fields) -> Project:
     slug = slug or unique_slug(name)
     if Project.objects.filter(slug=slug).exists():
         raise InvalidInput(f"The slug {slug!r} is already taken.", field="slug")
+    check_export_settings(fields)
     fields.setdefault("rating_scale", default_scale())
     project = Project.objects.create(name=name.strip(), slug=slug, **fields)
     membership = Membership.objects.create(project=project, user=user, role=Role.ADMIN)
@@ -69,6 +84,7 @@ def update_project(project: Project, user, changes: dict) -> Project:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+    check_export_settings(changes)
     # Lock the row: two admins editing the guidelines at once must get two version numbers.
     project = Project.objects.select_for_update().select_related("rating_scale").get(pk=project.pk)
     before = snapshot(project)

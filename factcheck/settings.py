@@ -278,6 +278,10 @@ SOURCE_FETCH_TIMEOUT = env_int("SOURCE_FETCH_TIMEOUT", 10)
 SOURCE_FETCH_MAX_BYTES = env_int("SOURCE_FETCH_MAX_BYTES", 5 * 1024 * 1024)
 SOURCE_FETCH_MAX_REDIRECTS = env_int("SOURCE_FETCH_MAX_REDIRECTS", 5)
 
+# The public address of the site where this newsroom publishes its fact-checks: ClaimReview
+# exports of projects without an organisation URL build each review's absolute `url` on it.
+FACTCHECK_SITE_URL = env_str("FACTCHECK_SITE_URL", "")
+
 # Check-worthiness scorer used when a project does not choose one: "light" or "transformer".
 FACTCHECK_DEFAULT_SCORER = env_str("FACTCHECK_DEFAULT_SCORER", "light")
 # Longer documents are scored with light even in transformer projects: on two busy shared CPU cores a 5 MB

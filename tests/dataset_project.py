@@ -8,7 +8,7 @@ import datetime
 import string
 from pathlib import Path
 
-from annotations.models import Annotation, Claim, Document, Review, Source, hash_content
+from annotations.models import Annotation, Claim, Comment, Document, Review, Source, hash_content
 
 DATA = Path(__file__).parent / "data" / "exports"
 
@@ -62,10 +62,11 @@ def build_small_project(project, alice, bruno, erin) -> dict[str, object]:
         speaker="Council clerk",
         score=0.91,
         scorer_version="light-1",
-        claim_types=["numerical"],
+        claim_types=["statistic"],
         status="approved",
         final_verdict="mostly_false",
-        final_rationale="The vote was 6 to 3.",
+        final_rationale="Minutes say 6-3.",
+        review_comment="The vote was 6 to 3.",
     )
     c2 = claim_on(
         doc_a,
@@ -83,10 +84,11 @@ def build_small_project(project, alice, bruno, erin) -> dict[str, object]:
         claim_date=datetime.date(2023, 12, 1),
         score=0.85,
         scorer_version="light-1",
-        claim_types=["numerical", "temporal"],
+        claim_types=["statistic", "comparison"],
         status="approved",
         final_verdict="true",
         final_rationale="Statistics office figures.",
+        review_comment="Statistics office figures.",
     )
     c4 = claim_on(doc_b, "Thank you all for coming.", score=0.1, scorer_version="light-1")
     a1 = Annotation.objects.create(
@@ -110,6 +112,8 @@ def build_small_project(project, alice, bruno, erin) -> dict[str, object]:
         question="How many councillors voted for the wall?",
         answer="Six.",
         snapshot_sha256="ab" * 32,
+        snapshot_text="Council minutes\n\nThe motion passed. Six in favour,  three against. "
+        "The meeting closed at noon.",
         fetched_at=at("2024-03-06T09:30:00+00:00"),
     )
     a2 = Annotation.objects.create(
@@ -143,6 +147,9 @@ def build_small_project(project, alice, bruno, erin) -> dict[str, object]:
         annotation=a4,
         url="https://stats.example.org/unemployment",
         stance="supports",
+        quote="Unemployment was 4.0 percent. It fell from 4.3 percent.",
+        snapshot_text="Labour market 2023\n\nUnemployment was 4.0 percent. It fell from 4.3 "
+        "percent. More figures follow.",
     )
     review(
         c1,
@@ -161,7 +168,13 @@ def build_small_project(project, alice, bruno, erin) -> dict[str, object]:
         verdict="true",
         comment="Statistics office figures.",
     )
+    comment = Comment.objects.create(claim=c1, author=bruno, body="Check the minutes again.")
+    Comment.objects.filter(pk=comment.pk).update(created_at=at("2024-03-06T13:00:00+00:00"))
     return {
+        "p1": c1.public_id,
+        "p2": c2.public_id,
+        "p3": c3.public_id,
+        "p4": c4.public_id,
         "doc_a": doc_a.pk,
         "doc_b": doc_b.pk,
         "hash_a": hash_content(TEXT_A),

@@ -130,7 +130,7 @@ def test_members_download_from_the_page(
     assert f"/exports/{export.pk}/download/" in page.content.decode()
     download = client.get(f"/exports/{export.pk}/download/")
     assert download.status_code == 200
-    assert b"".join(download.streaming_content).startswith(f"{small['c3']}.json\ttrue".encode())
+    assert b"".join(download.streaming_content).startswith(f"{small['p3']}.json\ttrue".encode())
 
 
 def test_it_rejects_an_unknown_format(api, project, editor):

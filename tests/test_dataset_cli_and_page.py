@@ -58,7 +58,7 @@ def test_the_export_command_takes_filters(project, small, capsys):
         annotator="bruno",
     )
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split(",")[0] for line in lines[1:]] == [str(small["c1"])]
+    assert [line.split(",")[0] for line in lines[1:]] == [str(small["p1"])]
 
 
 def test_the_export_command_refuses_a_bad_filter(project, small):
@@ -121,7 +121,7 @@ def test_the_page_streams_a_filtered_download(client, project, editor, small):
     )
     assert response.status_code == 200
     lines = b"".join(response.streaming_content).decode().splitlines()
-    assert [line.split(",")[0] for line in lines[1:]] == [str(small["c1"])]
+    assert [line.split(",")[0] for line in lines[1:]] == [str(small["p1"])]
 
 
 def test_the_page_shows_filters_and_the_import_form_to_editors(client, project, editor, annotator):

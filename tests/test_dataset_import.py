@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from annotations.errors import InvalidInput
 from annotations.imports import import_jsonl
 from annotations.models import AuditEvent, Claim, Document, Review
-from tests.factories import MembershipFactory, ProjectFactory
+from tests.factories import ClaimFactory, MembershipFactory, ProjectFactory
 
 from .dataset_project import build_small_project
 
@@ -133,8 +133,24 @@ def test_importing_the_same_backup_twice_is_refused(api, project, editor, small,
     assert upload(api, editor, empty_project, "b.jsonl", text, "jsonl").status_code == 201
     response = upload(api, editor, empty_project, "b.jsonl", text, "jsonl")
     assert response.status_code == 400
-    assert response.json()["line"] == 1
-    assert "already in the project" in response.json()["detail"]
+    assert "All 4 claims of the file are in the project already" in response.json()["detail"]
+    assert Claim.objects.filter(project=empty_project).count() == 4
+
+
+def test_a_backup_with_one_new_claim_imports_that_one(api, project, editor, small, empty_project):
+    text = export(api, editor, project, "jsonl")
+    assert upload(api, editor, empty_project, "b.jsonl", text, "jsonl").status_code == 201
+    document = project.documents.get(title="Budget speech")
+    ClaimFactory(document=document, text="Thank you", start=42, end=51)
+    response = upload(
+        api, editor, empty_project, "b.jsonl", export(api, editor, project, "jsonl"), "jsonl"
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["claims"], body["duplicates"], body["documents"]) == (1, 4, 0)
+    restored = empty_project.documents.get(title="Budget speech")
+    assert restored.claims.filter(text="Thank you").count() == 1
+    assert Claim.objects.filter(project=empty_project).count() == 5
 
 
 def test_the_import_is_recorded_in_the_audit_trail(api, project, editor, small, empty_project):
@@ -254,8 +270,9 @@ def test_claimreview_imports_as_approved_claims_that_export_back(api, project, e
     )
     assert first.review_url == "https://checks.example.org/wall-vote"
     assert first.document.url == "https://news.example.org/council"
-    # "Wrong" is no label here; its rating 1 of 1..5 is the bottom of the scale.
-    assert second.final_verdict == "pants_on_fire"
+    # "Wrong" is no label here; its rating 1 of 1..5 is the bottom of a five-step scale,
+    # which is False on ours (Pants on fire has no counterpart on it).
+    assert second.final_verdict == "false"
     exported = json.loads(export(api, editor, project, "claimreview"))
     assert exported[0]["url"] == CLAIMREVIEW[0]["url"]
     assert exported[0]["itemReviewed"] == CLAIMREVIEW[0]["itemReviewed"]
@@ -347,11 +364,25 @@ def test_a_document_id_used_twice_is_named(api, project, editor, small, empty_pr
     assert "already on line 1" in response.json()["detail"]
 
 
+def test_a_document_already_in_the_project_takes_the_new_claims(
+    api, project, editor, small, empty_project
+):
+    lines = export(api, editor, project, "jsonl").splitlines()
+    # Lines 4-6: the second document and its two claims. Import it with its first claim
+    # alone first, so that the whole file then holds a document already in the project.
+    upload(api, editor, empty_project, "doc.jsonl", "\n".join(lines[3:5]), "jsonl")
+    response = upload(api, editor, empty_project, "b.jsonl", "\n".join(lines), "jsonl")
+    body = response.json()
+    assert response.status_code == 201, body
+    assert (body["documents"], body["claims"], body["duplicates"]) == (1, 3, 1)
+    assert empty_project.documents.count() == 2
+    assert empty_project.documents.get(title="Budget speech").claims.count() == 2
+
+
 def test_skipping_a_bad_document_skips_its_claims_too(api, project, editor, small, empty_project):
     lines = export(api, editor, project, "jsonl").splitlines()
-    # Lines 4-6: the second document and its two claims. Import it alone first, so that
-    # the whole file then holds a document that is already in the project.
-    upload(api, editor, empty_project, "doc.jsonl", "\n".join(lines[3:5]), "jsonl")
+    bad = json.loads(lines[3]) | {"url": "not a url"}
+    lines[3] = json.dumps(bad)
     response = upload(
         api, editor, empty_project, "b.jsonl", "\n".join(lines), "jsonl", skip_bad_lines=True
     )
@@ -359,9 +390,9 @@ def test_skipping_a_bad_document_skips_its_claims_too(api, project, editor, smal
     assert response.status_code == 201, body
     assert (body["documents"], body["claims"], body["n_skipped"]) == (1, 2, 3)
     assert [item["line"] for item in body["skipped"]] == [4, 5, 6]
-    assert "already in the project" in body["skipped"][0]["message"]
-    assert "its document (line 4) is not imported" in body["skipped"][1]["message"]
-    assert Claim.objects.filter(project=empty_project).count() == 3  # 1 + 2
+    assert body["skipped"][0]["field"] == "url"
+    assert "no (valid) document record" in body["skipped"][1]["message"]
+    assert Claim.objects.filter(project=empty_project).count() == 2
 
 
 def test_a_file_that_changes_between_its_two_readings_imports_nothing(

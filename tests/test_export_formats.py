@@ -56,7 +56,7 @@ def test_claimreview_has_every_schema_org_field(api, project, editor, small):
     assert first["@context"] == "https://schema.org"
     assert first["@type"] == "ClaimReview"
     assert first["claimReviewed"] == "The council voted 7 to 2 on Tuesday to build a flood wall."
-    assert first["url"] == f"https://factdesk.example.org/#claim-{small['c1']}"
+    assert first["url"] == f"https://factdesk.example.org/#claim-{small['p1']}"
     assert first["datePublished"] == "2024-03-07"
     assert first["author"] == {
         "@type": "Organization",
@@ -72,9 +72,9 @@ def test_claimreview_has_every_schema_org_field(api, project, editor, small):
     assert first["reviewRating"] == {
         "@type": "Rating",
         "alternateName": "Mostly false",
-        "ratingValue": 2,
-        "bestRating": 5,
-        "worstRating": 0,
+        "ratingValue": 3,
+        "bestRating": 6,
+        "worstRating": 1,
     }
 
 
@@ -94,23 +94,23 @@ def test_liar_matches_the_expected_file(api, project, editor, small):
 
 def test_it_filters_by_status_and_verdict(api, project, editor, small):
     lines = download(api, editor, project, "csv", status="approved", verdict="true")
-    assert [line.split(",")[0] for line in lines.splitlines()[1:]] == [str(small["c3"])]
+    assert [line.split(",")[0] for line in lines.splitlines()[1:]] == [str(small["p3"])]
 
 
 def test_it_filters_by_document_and_date_range(api, project, editor, small):
     text = download(api, editor, project, "csv", document=small["doc_a"])
     assert [line.split(",")[0] for line in text.splitlines()[1:]] == [
-        str(small["c1"]),
-        str(small["c2"]),
+        str(small["p1"]),
+        str(small["p2"]),
     ]
     # Claim dates: c1 from its document (2024-03-05), c2 its own (2024-03-04), c3 2023-12-01.
     text = download(api, editor, project, "csv", date_from="2024-03-01", date_to="2024-03-04")
-    assert [line.split(",")[0] for line in text.splitlines()[1:]] == [str(small["c2"])]
+    assert [line.split(",")[0] for line in text.splitlines()[1:]] == [str(small["p2"])]
 
 
 def test_it_filters_by_annotator(api, project, editor, small):
     text = download(api, editor, project, "csv", annotator="bruno")
-    assert [line.split(",")[0] for line in text.splitlines()[1:]] == [str(small["c1"])]
+    assert [line.split(",")[0] for line in text.splitlines()[1:]] == [str(small["p1"])]
 
 
 def test_it_rejects_a_bad_filter(api, project, editor, small):

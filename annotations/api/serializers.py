@@ -64,6 +64,8 @@ class ProjectSerializer(StrictModelSerializer):
             "queue_order",
             "organisation_name",
             "organisation_url",
+            "location_iso_code",
+            "averitec_vocabulary",
             "created_at",
         ]
         read_only_fields = ["created_at"]

@@ -21,10 +21,18 @@ class Format(NamedTuple):
     content_type: str
     extension: str
     label: str
+    # Refuses (InvalidInput) an export the format cannot write, before a byte is sent.
+    check: Callable[[Project, ExportFilters | None], None] | None = None
 
 
 FORMATS: dict[str, Format] = {
     "jsonl": Format(jsonl.write_jsonl, "application/x-ndjson", "jsonl", "JSONL (native, lossless)"),
+    "jsonl_claims": Format(
+        jsonl.write_claims_jsonl,
+        "application/x-ndjson",
+        "claims.jsonl",
+        "JSONL (one row per claim, for dataset libraries)",
+    ),
     "csv": Format(csv_format.write_csv, "text/csv", "csv", "CSV (one row per claim)"),
     "csv_annotations": Format(
         csv_format.write_annotations_csv,
@@ -41,9 +49,17 @@ FORMATS: dict[str, Format] = {
         "application/ld+json",
         "claimreview.jsonld",
         "ClaimReview JSON-LD",
+        claimreview.check_claimreview,
     ),
     "liar": Format(liar.write_liar, "text/tab-separated-values", "liar.tsv", "LIAR TSV"),
 }
+
+
+def check_export(project: Project, name: str, filters: ExportFilters | None = None) -> None:
+    """Raise InvalidInput when the format cannot write this project's claims."""
+    check = FORMATS[name].check
+    if check is not None:
+        check(project, filters)
 
 
 def export_chunks(
@@ -52,6 +68,9 @@ def export_chunks(
     filters: ExportFilters | None = None,
     progress: Progress | None = None,
 ) -> Iterator[str]:
+    """The export's text, chunk by chunk. Checked first, so that a refusal comes before
+    anything is streamed."""
+    check_export(project, name, filters)
     return FORMATS[name].writer(project, filters, progress)
 
 

@@ -1,5 +1,6 @@
-"""ClaimReview JSON-LD (schema.org): one ClaimReview per approved claim, as a JSON array.
-See docs/formats.md for every field."""
+"""ClaimReview JSON-LD (schema.org), as Google's fact-check markup documents it: one
+ClaimReview per approved claim, as a JSON array. Empty properties are left out rather than
+written empty. See docs/formats.md for every field."""
 
 from __future__ import annotations
 
@@ -7,10 +8,42 @@ from collections.abc import Iterator
 from typing import Any
 
 import orjson
+from django.conf import settings
 
-from ..models import ClaimStatus, Project
+from ..errors import InvalidInput
+from ..models import ClaimStatus, Project, RatingLabel, RatingScale
 from .filters import ExportFilters
-from .rows import Progress, Row, claim_day, iso, iter_claims, review_day
+from .rows import Progress, Row, claim_day, filtered_claims, iso, iter_claims, review_day
+
+
+def site_url(project: Project) -> str:
+    """Where the project's fact-checks are published: its organisation's URL, else the
+    deployment's FACTCHECK_SITE_URL."""
+    return project.organisation_url or settings.FACTCHECK_SITE_URL
+
+
+def check_claimreview(project: Project, filters: ExportFilters | None = None) -> None:
+    """Refuse, before anything is written, an export that would need a review URL the
+    workbench cannot make absolute: Google ignores a ClaimReview without one."""
+    if site_url(project):
+        return
+    unpublished = (
+        filtered_claims(project, filters)
+        .filter(status=ClaimStatus.APPROVED, review_url="")
+        .exclude(final_verdict="")
+    )
+    if unpublished.exists():
+        raise InvalidInput(
+            "ClaimReview needs the absolute URL of each fact-check: set the project's "
+            "organisation URL (or the deployment's FACTCHECK_SITE_URL).",
+            field="organisation_url",
+        )
+
+
+def numeric_range(scale: RatingScale) -> tuple[int, int] | None:
+    """The lowest and highest ordinal of a scale whose labels all have one."""
+    ordinals = [label.ordinal for label in scale.labels.all()]
+    return (min(ordinals), max(ordinals)) if scale.is_numeric else None
 
 
 def creative_work(url: str, headline: str = "") -> dict[str, Any]:
@@ -20,41 +53,64 @@ def creative_work(url: str, headline: str = "") -> dict[str, Any]:
     return work
 
 
-def claim_review(row: Row, project: Project, labels: dict, numeric: tuple | None) -> dict:
+def review_author(project: Project, metadata: dict[str, Any]) -> dict[str, Any]:
+    """The organisation that published the fact-check: an imported review's own, else the
+    project's."""
+    imported = metadata.get("review_author")
+    if isinstance(imported, dict) and imported.get("name"):
+        author = {"@type": imported.get("@type") or "Organization", "name": imported["name"]}
+        if imported.get("url"):
+            author["url"] = imported["url"]
+        return author
+    author = {"@type": "Organization", "name": project.organisation_name or project.name}
+    if site_url(project):
+        author["url"] = site_url(project)
+    return author
+
+
+def rating(row: Row, label: RatingLabel | None, numeric: tuple[int, int] | None) -> dict:
+    """Google wants numbers from worstRating (at least 1) to bestRating: the scale's
+    ordinals, shifted so that its lowest is 1."""
+    value: dict[str, Any] = {
+        "@type": "Rating",
+        "alternateName": label.label if label else row["final_verdict"],
+    }
+    if numeric and label is not None:
+        low, high = numeric
+        value.update(ratingValue=label.ordinal - low + 1, bestRating=high - low + 1, worstRating=1)
+    return value
+
+
+def claim_review(
+    row: Row, project: Project, labels: dict[str, RatingLabel], numeric: tuple[int, int] | None
+) -> dict:
     document = row["document"]
     metadata = row["metadata"] or {}
-    label = labels.get(row["final_verdict"])
     appearances = [creative_work(document["url"], document["title"])] if document["url"] else []
     appearances += [creative_work(url) for url in metadata.get("appearances", [])]
-    first = metadata.get("first_appearance") or (document["url"] or None)
+    first = metadata.get("first_appearance") or document["url"]
     item: dict[str, Any] = {"@type": "Claim"}
     if row["speaker"]:
         item["author"] = {"@type": metadata.get("author_type", "Person"), "name": row["speaker"]}
     if claim_day(row):
         item["datePublished"] = iso(claim_day(row))
-    item["appearance"] = appearances
+    if appearances:
+        item["appearance"] = appearances
     if first:
         item["firstAppearance"] = creative_work(first)
-    rating: dict[str, Any] = {
-        "@type": "Rating",
-        "alternateName": label.label if label else row["final_verdict"],
-    }
-    if numeric and label is not None:
-        rating.update(ratingValue=label.ordinal, bestRating=numeric[1], worstRating=numeric[0])
-    organisation = {"@type": "Organization", "name": project.organisation_name or project.name}
-    if project.organisation_url:
-        organisation["url"] = project.organisation_url
     review: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         # The published fact-check when known; else a stable per-claim anchor on the
-        # organisation's site, so every review has a distinct url.
-        "url": row["review_url"] or f"{project.organisation_url or ''}#claim-{row['id']}",
+        # organisation's site, so every review has a distinct absolute url.
+        "url": row["review_url"] or f"{site_url(project)}#claim-{row['public_id']}",
         "claimReviewed": row["text"],
-        "author": organisation,
+        "author": review_author(project, metadata),
         "itemReviewed": item,
-        "reviewRating": rating,
+        "reviewRating": rating(row, labels.get(row["final_verdict"]), numeric),
     }
+    if row["final_rationale"]:
+        review["reviewBody"] = row["final_rationale"]
     if review_day(row):
         review["datePublished"] = iso(review_day(row))
     return review
@@ -65,10 +121,8 @@ def write_claimreview(
     filters: ExportFilters | None = None,
     progress: Progress | None = None,
 ) -> Iterator[str]:
-    scale = project.rating_scale
-    labels = {label.key: label for label in scale.labels.all()}
-    ordinals = [label.ordinal for label in labels.values()]
-    numeric = (min(ordinals), max(ordinals)) if scale.is_numeric else None
+    labels = {label.key: label for label in project.rating_scale.labels.all()}
+    numeric = numeric_range(project.rating_scale)
     yield "["
     first = True
     for row in iter_claims(project, filters, sources=False, progress=progress):

@@ -43,6 +43,7 @@ COLUMNS = [
     "final_verdict_label",
     "final_verdict_ordinal",
     "final_rationale",
+    "review_comment",
     "review_url",
     "review_date",
     "annotators",
@@ -98,7 +99,7 @@ def claim_rows(
         label = labels.get(row["final_verdict"])
         writer.writerow(
             [
-                row["id"],
+                row["public_id"],
                 document["id"],
                 document["title"],
                 document["url"],
@@ -117,6 +118,7 @@ def claim_rows(
                 label.label if label else row["final_verdict"],
                 "" if label is None or label.ordinal is None else label.ordinal,
                 row["final_rationale"],
+                row["review_comment"],
                 row["review_url"],
                 iso(row["review_date"]) or "",
                 ";".join(row["annotators"]),
@@ -156,7 +158,7 @@ def claim_rows_sql() -> str:
         for model in (Claim, Document, RatingLabel, Annotation, Source, get_user_model())
     )
     columns = [
-        "c.id",
+        "c.public_id",
         "c.document_id",
         empty_as_null("d.title"),
         empty_as_null("d.url"),
@@ -177,6 +179,7 @@ def claim_rows_sql() -> str:
         empty_as_null("coalesce(l.label, c.final_verdict)"),
         "l.ordinal",
         empty_as_null("c.final_rationale"),
+        empty_as_null("c.review_comment"),
         empty_as_null("c.review_url"),
         "to_char(c.review_date, 'YYYY-MM-DD')",
         "a.annotators",
@@ -282,7 +285,7 @@ def annotation_rows_sql() -> str:
         """ || ', "quote": ' || to_json(s.quote) || '}'"""
     )
     columns = [
-        "an.claim_id",
+        "c.public_id",
         empty_as_null("c.text"),
         empty_as_null("u.username"),
         empty_as_null("an.state"),
@@ -325,7 +328,7 @@ def annotation_rows(
             sources = annotation["sources"]
             writer.writerow(
                 [
-                    row["id"],
+                    row["public_id"],
                     row["text"],
                     annotation["annotator"],
                     annotation["state"],

@@ -18,7 +18,7 @@ from django.utils import timezone
 from ..audit import record_event, snapshot
 from ..errors import InvalidInput
 from ..models import Export, Project
-from . import FORMATS, export_chunks, filename_for
+from . import FORMATS, check_export, export_chunks, filename_for
 from .filters import ExportFilters
 from .rows import Progress, count_claims
 
@@ -34,6 +34,7 @@ def request_export(project: Project, user, name: str, filters: ExportFilters) ->
         raise InvalidInput(
             f"Unknown format {name!r}; use one of {', '.join(FORMATS)}.", field="format"
         )
+    check_export(project, name, filters)
     prune_exports()
     with transaction.atomic():
         export = Export.objects.create(

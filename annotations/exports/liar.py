@@ -81,7 +81,7 @@ def write_liar(
             history[row["speaker"]][name] for name in CREDIT_LABELS
         ]
         fields = [
-            metadata.get("liar_id") or f"{row['id']}.json",
+            metadata.get("liar_id") or f"{row['public_id']}.json",
             label,
             row["text"],
             metadata.get("subjects", ""),

@@ -19,10 +19,10 @@ from typing import Any, TypeVar
 
 import orjson
 from django.db import connection, connections, models
-from django.db.models import Func, Lookup, OuterRef, QuerySet, Subquery, TextField
+from django.db.models import F, Func, Lookup, OuterRef, QuerySet, Subquery, TextField
 from django.db.models.functions import Cast
 
-from ..models import Annotation, Claim, Document, Project, Review, Source
+from ..models import Annotation, Claim, Comment, Document, Project, Review, Source
 from .filters import ExportFilters
 
 CHUNK_SIZE = 2000
@@ -30,6 +30,7 @@ READERS = 2
 
 CLAIM_FIELDS = (
     "id",
+    "public_id",
     "document_id",
     "text",
     "start",
@@ -42,12 +43,18 @@ CLAIM_FIELDS = (
     "status",
     "final_verdict",
     "final_rationale",
+    "review_comment",
     "rejection_reason",
+    "locked",
+    "merged_into",
     "claim_date",
+    "location_iso_code",
     "review_url",
     "review_date",
     "metadata",
 )
+# Claim values read through a relation: the claim it was merged into, by its public id.
+CLAIM_RELATED = {"merged_into": F("merged_into__public_id")}
 DOCUMENT_FIELDS = (
     "id",
     "title",
@@ -97,6 +104,14 @@ REVIEW_COLUMNS = {
     "created_at": "created_at",
 }
 REVIEW_FIELDS = tuple(REVIEW_COLUMNS.values())
+
+# A comment of the claim's discussion thread, as for reviews.
+COMMENT_COLUMNS = {
+    "author__username": "author",
+    "body": "body",
+    "created_at": "created_at",
+}
+COMMENT_FIELDS = tuple(COMMENT_COLUMNS.values())
 
 Row = dict[str, Any]
 Chunk = TypeVar("Chunk")
@@ -197,6 +212,7 @@ def iter_claims(
     annotations: bool = True,
     sources: bool | str = True,
     reviews: bool = True,
+    comments: bool = False,
     document_text: bool = False,
     as_json: bool = False,
     progress: Progress | None = None,
@@ -206,7 +222,9 @@ def iter_claims(
     its `sources`; their ids in `annotation_ids` and `source_ids`) and `reviews` attached
     when asked for.
     sources="count" makes a summary instead: the claim's `n_sources` and its `annotators`
-    (usernames in annotation order), and no annotations.
+    (usernames in annotation order), and no annotations; sources="snapshots" gives each
+    source its archived `snapshot_text` too. comments=True attaches the discussion thread
+    (`comments`).
     as_json=True is for a writer that only passes annotations and reviews through to JSON
     (the native JSONL): on PostgreSQL they then come as `orjson.Fragment`s of JSON text
     the database built, with no ids beside them (see json_parts_sql)."""
@@ -216,6 +234,7 @@ def iter_claims(
         annotations=annotations,
         sources=sources,
         reviews=reviews,
+        comments=comments,
         document_text=document_text,
         as_json=as_json,
     )
@@ -367,16 +386,21 @@ def chunk_reader(
     annotations: bool,
     sources: bool | str,
     reviews: bool,
+    comments: bool = False,
     document_text: bool,
     as_json: bool = False,
 ) -> Callable[[int, int], list[Row]]:
     """`read(first, last)`: the claims with ids from first to last, in id order, each with
     what it refers to."""
     document_fields = DOCUMENT_FIELDS + (("text",) if document_text else ())
-    claim_fields, claim_values = (
-        CLAIM_FIELDS,
-        json_as_text(CLAIM_FIELDS, {"claim_types", "metadata"}),
-    )
+    claim_fields = CLAIM_FIELDS
+    claim_values = [
+        CLAIM_RELATED.get(name, value) if isinstance(value, str) else value
+        for name, value in zip(
+            CLAIM_FIELDS, json_as_text(CLAIM_FIELDS, {"claim_types", "metadata"}), strict=True
+        )
+    ]
+    source_fields = SOURCE_FIELDS + (("snapshot_text",) if sources == "snapshots" else ())
     if sources == "count":
         # Counted by the database beside each claim: no source row crosses to Python.
         claim_fields += ("n_sources",)
@@ -388,9 +412,15 @@ def chunk_reader(
             )
         )
 
-    wanted = {"annotations": annotations, "reviews": reviews}
+    wanted = {"annotations": annotations, "reviews": reviews, "comments": comments}
     json_queries = (
-        {name: sql for name, sql in json_parts_sql().items() if wanted[name]} if as_json else {}
+        {
+            name: sql
+            for name, sql in json_parts_sql(snapshots=sources == "snapshots").items()
+            if wanted[name]
+        }
+        if as_json
+        else {}
     )
 
     def read(first: int, last: int) -> list[Row]:
@@ -430,7 +460,7 @@ def chunk_reader(
                 parts[name] = dict(cursor.fetchall())
         for row in chunk:
             row["document"] = documents[row["document_id"]]
-            for name in ("annotations", "reviews"):
+            for name in ("annotations", "reviews", "comments"):
                 row[name] = orjson.Fragment(parts.get(name, {}).get(row["id"], "[]"))
         return chunk
 
@@ -467,18 +497,18 @@ def chunk_reader(
                 annotation_rows.append((annotation_id, claim_id, annotation))
             by_annotation: dict[int, list[Row]] = defaultdict(list)
             ids_by_annotation: dict[int, list[int]] = defaultdict(list)
-            if sources is True and annotation_rows:
+            if sources in (True, "snapshots") and annotation_rows:
                 for source_id, annotation_id, *values in (
                     Source.objects.filter(annotation__any_of=Ids([a[0] for a in annotation_rows]))
                     .order_by("annotation_id", "position", "id")
                     .values_list(
                         "id",
                         "annotation_id",
-                        *timestamps_as_text(SOURCE_FIELDS, {"published_at", "fetched_at"}),
+                        *timestamps_as_text(source_fields, {"published_at", "fetched_at"}),
                     )
                 ):
                     by_annotation[annotation_id].append(
-                        dict(zip(SOURCE_FIELDS, values, strict=True))
+                        dict(zip(source_fields, values, strict=True))
                     )
                     ids_by_annotation[annotation_id].append(source_id)
             for annotation_id, claim_id, annotation in annotation_rows:
@@ -494,6 +524,16 @@ def chunk_reader(
                 .values_list("claim_id", *timestamps_as_text(tuple(REVIEW_COLUMNS), {"created_at"}))
             ):
                 reviews_by_claim[claim_id].append(dict(zip(REVIEW_FIELDS, values, strict=True)))
+        comments_by_claim: dict[int, list[Row]] = defaultdict(list)
+        if comments:
+            for claim_id, *values in (
+                Comment.objects.filter(claim__any_of=Ids(ids))
+                .order_by("claim_id", "created_at", "id")
+                .values_list(
+                    "claim_id", *timestamps_as_text(tuple(COMMENT_COLUMNS), {"created_at"})
+                )
+            ):
+                comments_by_claim[claim_id].append(dict(zip(COMMENT_FIELDS, values, strict=True)))
         for row in chunk:
             row["document"] = documents[row["document_id"]]
             row["annotations"] = by_claim.get(row["id"], [])
@@ -501,22 +541,26 @@ def chunk_reader(
             row["source_ids"] = source_ids.get(row["id"], [])
             row["annotators"] = annotators.get(row["id"], [])
             row["reviews"] = reviews_by_claim.get(row["id"], [])
+            row["comments"] = comments_by_claim.get(row["id"], [])
         return chunk
 
     return read
 
 
-def json_parts_sql() -> dict[str, str]:
+def json_parts_sql(snapshots: bool = False) -> dict[str, str]:
     """PostgreSQL queries giving, for the claims whose ids are the array parameter, each
     claim's id and its annotations (each with its sources) or its reviews as one JSON
     array, in the native JSONL's shape and order: exactly the bytes orjson writes from
     what read_chunk reads. row_to_json writes compact JSON and escapes strings as orjson
     does; timestamps are iso_sql text. Building this in the database's C code instead of
-    as Python dicts is most of what makes the native JSONL fast."""
-    annotation, source, review = (model._meta.db_table for model in (Annotation, Source, Review))
+    as Python dicts is most of what makes the native JSONL fast. snapshots=True adds each
+    source's `snapshot_text`, as read_chunk does for sources="snapshots"."""
+    annotation, source, review, comment = (
+        model._meta.db_table for model in (Annotation, Source, Review, Comment)
+    )
     user = Annotation._meta.get_field("annotator").related_model._meta.db_table
     source_values = select_list(
-        SOURCE_FIELDS,
+        SOURCE_FIELDS + (("snapshot_text",) if snapshots else ()),
         {"published_at": iso_sql("s.published_at"), "fetched_at": iso_sql("s.fetched_at")},
         table="s",
     )
@@ -537,6 +581,11 @@ def json_parts_sql() -> dict[str, str]:
             "created_at": iso_sql("r.created_at"),
         },
         table="r",
+    )
+    comment_values = select_list(
+        COMMENT_FIELDS,
+        {"author": "cu.username", "created_at": iso_sql("m.created_at")},
+        table="m",
     )
     return {
         "annotations": f"""
@@ -562,6 +611,14 @@ def json_parts_sql() -> dict[str, str]:
             CROSS JOIN LATERAL (SELECT {review_values}) j
             WHERE r.claim_id = ANY(%s::bigint[])
             GROUP BY r.claim_id""",
+        "comments": f"""
+            SELECT m.claim_id,
+                '[' || string_agg(row_to_json(j)::text, ',' ORDER BY m.created_at, m.id) || ']'
+            FROM {comment} m
+            JOIN {user} cu ON cu.id = m.author_id
+            CROSS JOIN LATERAL (SELECT {comment_values}) j
+            WHERE m.claim_id = ANY(%s::bigint[])
+            GROUP BY m.claim_id""",
     }
 
 

@@ -27,6 +27,7 @@ from ..models import (
     QUEUE_STATUSES,
     Annotation,
     Claim,
+    Comment,
     Document,
     ExtractionStatus,
     Project,
@@ -79,6 +80,9 @@ class ImportSummary:
     annotations: int = 0
     sources: int = 0
     reviews: int = 0
+    comments: int = 0
+    # Claims left out because the project (or the file, earlier) has them already.
+    duplicates: int = 0
     new_accounts: list[str] = field(default_factory=list)
     skipped: list[dict[str, Any]] = field(default_factory=list)
     n_skipped: int = 0
@@ -91,13 +95,17 @@ class ImportSummary:
         self.annotations += len(claim.annotations)
         self.sources += sum(len(a.sources) for a in claim.annotations)
         self.reviews += len(claim.reviews)
+        self.comments += len(claim.comments)
 
     def describe(self) -> str:
         verb = "Would import" if self.dry_run else "Imported"
         text = (
             f"{verb} {self.claims} claims in {self.documents} documents, "
-            f"{self.annotations} annotations, {self.sources} sources, {self.reviews} reviews."
+            f"{self.annotations} annotations, {self.sources} sources, {self.reviews} reviews, "
+            f"{self.comments} comments."
         )
+        if self.duplicates:
+            text += f" Left out {self.duplicates} claims already in the project."
         if self.new_accounts:
             text += f" New inactive accounts for: {', '.join(self.new_accounts)}."
         if self.n_skipped:
@@ -233,8 +241,52 @@ def lay_out_groups(project: Project, parsed: ParsedFile, claims: list[ClaimRecor
 
 
 def people_in(claim: ClaimRecord) -> set[str]:
-    """Usernames of the claim's annotators and reviewing editors."""
-    return {a.annotator for a in claim.annotations} | {r.editor for r in claim.reviews}
+    """Usernames of the claim's annotators, reviewing editors and commenters."""
+    return (
+        {a.annotator for a in claim.annotations}
+        | {r.editor for r in claim.reviews}
+        | {c.author for c in claim.comments}
+    )
+
+
+def content_key(text: str, speaker: str, review_url: str, metadata: dict) -> tuple:
+    """What makes an imported fact-check the same one again: its statement, speaker and
+    published review, and its LIAR id when it has one."""
+    return (text, speaker, review_url, str((metadata or {}).get("liar_id", "")))
+
+
+def drop_duplicates(
+    project: Project, claims: list[ClaimRecord], summary: ImportSummary
+) -> list[ClaimRecord]:
+    """The claims that are neither in the project already (by public id, or as the same
+    fact-check) nor earlier in the file; the others are counted in the summary."""
+    in_project_ids: set = set()
+    in_project_keys: set[tuple] = set()
+    texts = list({claim.text for claim in claims})
+    public_ids = [claim.public_id for claim in claims if claim.public_id]
+    for start in range(0, max(len(texts), len(public_ids)), BATCH):
+        in_project_ids |= set(
+            project.claims.filter(public_id__in=public_ids[start : start + BATCH]).values_list(
+                "public_id", flat=True
+            )
+        )
+        in_project_keys |= {
+            content_key(*values)
+            for values in project.claims.filter(text__in=texts[start : start + BATCH])
+            .order_by()
+            .values_list("text", "speaker", "review_url", "metadata")
+        }
+    kept = []
+    for claim in claims:
+        key = content_key(claim.text, claim.speaker, claim.review_url, claim.metadata)
+        if claim.public_id in in_project_ids or key in in_project_keys:
+            summary.duplicates += 1
+            continue
+        in_project_keys.add(key)
+        if claim.public_id:
+            in_project_ids.add(claim.public_id)
+        kept.append(claim)
+    return kept
 
 
 def accounts_for(names: set[str], dry_run: bool) -> tuple[dict[str, Any], list[str]]:
@@ -286,6 +338,7 @@ def write_claims(
             Claim(
                 project=project,
                 document=documents[c.document_key],
+                **({"public_id": c.public_id} if c.public_id else {}),
                 text=c.text,
                 start=c.start,
                 end=c.end,
@@ -299,7 +352,10 @@ def write_claims(
                 in_queue=c.status in QUEUE_STATUSES,
                 final_verdict=c.final_verdict,
                 final_rationale=c.final_rationale,
+                review_comment=c.review_comment,
                 rejection_reason=c.rejection_reason,
+                locked=c.locked,
+                location_iso_code=c.location_iso_code,
                 claim_date=c.claim_date,
                 review_url=c.review_url,
                 review_date=c.review_date,
@@ -311,6 +367,7 @@ def write_claims(
     )
     annotations = []
     for record, claim in zip(claims, new_claims, strict=True):
+        record.public_id = claim.public_id
         for a in record.annotations:
             annotations.append(
                 Annotation(
@@ -327,12 +384,25 @@ def write_claims(
             )
     Annotation.objects.bulk_create(annotations, batch_size=BATCH)
     by_claim_and_user = {(a.claim_id, a.annotator.username): a for a in annotations}
-    sources, reviews = [], []
+    sources, reviews, comments = [], [], []
     for record, claim in zip(claims, new_claims, strict=True):
+        comments += [
+            (Comment(claim=claim, author=users[c.author], body=c.body), c.created_at)
+            for c in record.comments
+        ]
         for a in record.annotations:
             annotation = by_claim_and_user[(claim.pk, a.annotator)]
             sources += [
-                Source(annotation=annotation, position=i, **s) for i, s in enumerate(a.sources)
+                Source(
+                    annotation=annotation,
+                    position=i,
+                    # An archived page comes with the file; nothing is left to fetch.
+                    fetch_status=ExtractionStatus.DONE
+                    if s.get("fetched_at")
+                    else ExtractionStatus.QUEUED,
+                    **s,
+                )
+                for i, s in enumerate(a.sources)
             ]
         for r in record.reviews:
             reviews.append(
@@ -354,6 +424,27 @@ def write_claims(
         if created_at is not None:
             review.created_at = created_at
     Review.objects.bulk_update([r for r, at in dated if at], ["created_at"], batch_size=BATCH)
+    Comment.objects.bulk_create([comment for comment, _ in comments], batch_size=BATCH)
+    for comment, created_at in comments:
+        if created_at is not None:
+            comment.created_at = created_at
+    Comment.objects.bulk_update([c for c, at in comments if at], ["created_at"], batch_size=BATCH)
+
+
+def link_merges(project: Project, merges: list[tuple[Any, Any, int]]) -> None:
+    """Point each merged claim at the claim it was merged into, by public id, once every
+    claim of the file is written (the one kept may come later in the file)."""
+    targets = dict(
+        project.claims.filter(public_id__in={target for _, target, _ in merges}).values_list(
+            "public_id", "id"
+        )
+    )
+    for public_id, target, line in merges:
+        if target not in targets:
+            raise InvalidInput(
+                "no claim with this id in the file or the project.", field="merged_into", line=line
+            )
+        project.claims.filter(public_id=public_id).update(merged_into_id=targets[target])
 
 
 def batches(items: Iterable[ClaimRecord]) -> Iterator[list[ClaimRecord]]:
@@ -388,6 +479,11 @@ def finish(summary: ImportSummary, errors: list[InvalidInput], skip_bad_lines: b
     errors.sort(key=lambda e: e.line or 0)
     if errors and not skip_bad_lines:
         raise DatasetErrors(errors)
+    if not summary.claims and summary.duplicates:
+        raise InvalidInput(
+            f"All {summary.duplicates} claims of the file are in the project already; "
+            "nothing to import."
+        )
     if not summary.claims:
         raise InvalidInput("The file holds no claims to import.")
     summary.n_skipped = len(errors)
@@ -428,6 +524,7 @@ def import_dataset(
         parsed = parse_dataset(project, fmt, name, content)
         claims = check_against_project(project, fmt, parsed)
         summary = ImportSummary(format=fmt, dry_run=dry_run)
+        claims = drop_duplicates(project, claims, summary)
         for claim in claims:
             summary.count(claim)
         finish(summary, parsed.errors, skip_bad_lines)
@@ -458,7 +555,11 @@ def import_jsonl(
     """Import a native JSONL file whose lines `open_lines()` gives, afresh each time it is
     called. The first reading checks every line and keeps only the documents (a claim's
     offsets are checked against its document's text); the second parses the good claims
-    again and writes them a batch at a time. Memory holds the documents, not the claims."""
+    again and writes them a batch at a time. Memory holds the documents, not the claims.
+
+    A document already in the project is not made again: its new claims join it. A claim
+    already in the project (by its public id) is left out, so a backup re-imported with
+    one new claim adds that one."""
     summary = ImportSummary(format="jsonl", dry_run=dry_run)
     documents: dict[str, DocumentRecord] = {}
     errors: list[InvalidInput] = []
@@ -466,20 +567,35 @@ def import_jsonl(
         project = locked(project)
         allowed = allowed_verdicts(project)
         bad_documents: dict[str, InvalidInput] = {}
+        existing_documents: dict[str, int] = {}
         first_line: dict[str, int | None] = {}
         names: set[str] = set()
-        # A restore goes into an empty project: then no document can be there already.
+        # A restore goes into an empty project: then nothing can be there already.
         project_documents = Document.objects.filter(project=project)
         has_documents = project_documents.exists()
+        duplicates = Duplicates(project, existing_documents)
+        pending: list[ClaimRecord] = []
+
+        def count(claims: list[ClaimRecord]) -> None:
+            nonlocal names
+            for claim in duplicates.fresh(claims, summary):
+                summary.count(claim)
+                names |= people_in(claim)
+            claims.clear()
+
         for item in jsonl.parse_lines(open_lines(), documents):
             if isinstance(item, InvalidInput):
                 errors.append(item)
             elif isinstance(item, DocumentRecord):
                 digest = hash_content(item.text)
-                in_project = (
-                    has_documents and project_documents.filter(content_hash=digest).exists()
+                existing = has_documents and (
+                    project_documents.filter(content_hash=digest)
+                    .values_list("id", flat=True)
+                    .first()
                 )
-                problem = document_problem(item, digest, in_project, first_line)
+                if existing:
+                    existing_documents[item.key] = existing
+                problem = document_problem(item, digest, False, first_line)
                 if problem is not None:
                     bad_documents[item.key] = problem
                     errors.append(problem)
@@ -491,19 +607,72 @@ def import_jsonl(
                 except InvalidInput as exc:
                     errors.append(exc)
                 else:
-                    summary.count(item)
-                    names |= people_in(item)
+                    pending.append(item)
+                    if len(pending) == BATCH:
+                        count(pending)
+        count(pending)
         finish(summary, errors, skip_bad_lines)
-        good = [d for key, d in documents.items() if key not in bad_documents]
+        good = [
+            d
+            for key, d in documents.items()
+            if key not in bad_documents and key not in existing_documents
+        ]
         summary.documents = len(good)
         users, summary.new_accounts = accounts_for(names, dry_run)
         if not dry_run:
             created = create_documents(project, actor, "jsonl", good)
-            skip = {e.line for e in errors} | {d.line for d in documents.values()}
+            in_bulk = Document.objects.in_bulk(list(existing_documents.values()))
+            created.update({key: in_bulk[pk] for key, pk in existing_documents.items()})
+            skip = (
+                {e.line for e in errors} | {d.line for d in documents.values()} | duplicates.lines
+            )
+            merges: list[tuple[Any, Any, int]] = []
             for batch in batches(second_reading(open_lines(), documents, skip)):
                 write_claims(project, created, batch, users)
+                merges += [(c.public_id, c.merged_into, c.line) for c in batch if c.merged_into]
+            link_merges(project, merges)
             record_import(actor, project, name, "jsonl", summary)
     return summary
+
+
+class Duplicates:
+    """Finds the claims of a native JSONL file that the project has already (by public id,
+    or for files without public ids by their span in a document it has) or that came
+    earlier in the file, a batch at a time, keeping their line numbers."""
+
+    def __init__(self, project: Project, existing_documents: dict[str, int]):
+        self.project = project
+        self.existing_documents = existing_documents
+        self.has_claims = project.claims.exists()
+        self.seen: set[bytes] = set()
+        self.lines: set[int] = set()
+
+    def fresh(self, claims: list[ClaimRecord], summary: ImportSummary) -> list[ClaimRecord]:
+        in_project: set = set()
+        if self.has_claims:
+            in_project = set(
+                self.project.claims.filter(
+                    public_id__in=[c.public_id for c in claims if c.public_id]
+                ).values_list("public_id", flat=True)
+            )
+        kept = []
+        for claim in claims:
+            if claim.public_id is not None:
+                duplicate = claim.public_id in in_project or claim.public_id.bytes in self.seen
+                self.seen.add(claim.public_id.bytes)
+            else:
+                document = self.existing_documents.get(claim.document_key)
+                duplicate = document is not None and (
+                    self.project.claims.filter(
+                        document_id=document, start=claim.start, end=claim.end
+                    ).exists()
+                )
+            if duplicate:
+                self.lines.add(claim.line)
+                summary.duplicates += 1
+            else:
+                kept.append(claim)
+        return kept
 
 
 def second_reading(

@@ -64,9 +64,30 @@ def normalise(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
+def numeric_verdict(value: float, worst: float, best: float, labels: list) -> str:
+    """Place a numeric rating on the project's scale by its position on the source scale.
+
+    Rating scales share their truest step and differ in how many shades of false they
+    have below it, so a source scale with as many steps as ours, or one fewer (a 1..5
+    scale against six labels), is read step by step down from its best value: 5 is True,
+    2 Mostly false. Other sources are placed in proportion, from worst to best."""
+    ordered = sorted(labels, key=lambda label: label.ordinal)
+    steps = best - worst + 1
+    if (
+        float(value).is_integer()
+        and worst.is_integer()
+        and len(ordered) - 1 <= steps <= len(ordered)
+    ):
+        return ordered[len(ordered) - 1 - int(best - value)].key
+    low, high = ordered[0].ordinal, ordered[-1].ordinal
+    target = low + (value - worst) / (best - worst) * (high - low)
+    return min(ordered, key=lambda label: abs(label.ordinal - target)).key
+
+
 def verdict_for(rating: Any, scale: RatingScale, line: int) -> str:
     """The scale's key for a reviewRating: by its alternateName (label or key, any case),
-    else by a numeric ratingValue placed on the scale's ordinals."""
+    else by a numeric ratingValue placed by its position between worstRating (1 when not
+    given, as schema.org says) and bestRating (5 when not given)."""
     if not isinstance(rating, dict):
         raise InvalidInput("is missing.", field="reviewRating", line=line)
     name = str(rating.get("alternateName") or "").strip()
@@ -78,13 +99,12 @@ def verdict_for(rating: Any, scale: RatingScale, line: int) -> str:
             return label.key
     try:
         value = float(rating["ratingValue"])
-        best, worst = float(rating["bestRating"]), float(rating["worstRating"])
+        best = float(rating.get("bestRating", 5))
+        worst = float(rating.get("worstRating", 1))
     except (KeyError, TypeError, ValueError):
         value = best = worst = None
-    if value is not None and best != worst and scale.is_numeric:
-        ordinals = sorted(label.ordinal for label in labels)
-        target = ordinals[0] + (value - worst) / (best - worst) * (ordinals[-1] - ordinals[0])
-        return min(labels, key=lambda label: abs(label.ordinal - target)).key
+    if value is not None and worst < best and worst <= value <= best and scale.is_numeric:
+        return numeric_verdict(value, worst, best, labels)
     raise InvalidInput(
         f"{name!r} is not on this project's rating scale ({', '.join(label.label for label in labels)}).",
         field="reviewRating.alternateName",
@@ -123,8 +143,16 @@ def parse_item(item: Any, line: int, scale: RatingScale, parsed: ParsedFile, nam
     if isinstance(author, dict) and author.get("@type") not in (None, "Person"):
         metadata["author_type"] = author["@type"]
     reviewer = item.get("author")
+    if isinstance(reviewer, list):
+        reviewer = reviewer[0] if reviewer else None
     if isinstance(reviewer, dict) and reviewer.get("name"):
-        metadata["reviewed_by"] = reviewer["name"]
+        # Kept whole, so that exporting credits the fact-check to who published it.
+        metadata["review_author"] = {
+            "@type": text_field(reviewer.get("@type") or "Organization", "author.@type", line),
+            "name": text_field(reviewer["name"], "author.name", line, max_length=200),
+        }
+        if reviewer.get("url"):
+            metadata["review_author"]["url"] = url_field(reviewer["url"], "author.url", line)
     key = document_url or "claimreview"
     if key not in parsed.documents:
         parsed.documents[key] = DocumentRecord(

@@ -18,15 +18,18 @@ from .records import (
     datetime_field,
     text_field,
     url_field,
+    uuid_field,
 )
 
 READ = {
+    "claim_id",
     "text",
     "speaker",
     "claim_date",
     "final_verdict",
     "final_verdict_label",
     "final_rationale",
+    "review_comment",
     "document_title",
     "document_url",
     "published_at",
@@ -54,6 +57,13 @@ def verdict_for(row: dict, scale: RatingScale, line: int) -> str:
             line=line,
         )
     return ""
+
+
+def public_id(value: str | None, line: int):
+    """Our own CSV export names each claim by its public id; ids from elsewhere (numbers,
+    another tool's keys) are not ours to keep."""
+    value = (value or "").strip()
+    return uuid_field(value, "claim_id", line) if len(value) == 36 else None
 
 
 def parse(content: str, name: str, scale: RatingScale) -> ParsedFile:
@@ -95,10 +105,12 @@ def parse(content: str, name: str, scale: RatingScale) -> ParsedFile:
                     line=line,
                     document_key=key,
                     text=text_field(row.get("text"), "text", line, required=True),
+                    public_id=public_id(row.get("claim_id"), line),
                     speaker=text_field(row.get("speaker"), "speaker", line, max_length=200),
                     status="approved" if verdict else "unstarted",
                     final_verdict=verdict,
                     final_rationale=row.get("final_rationale") or "",
+                    review_comment=row.get("review_comment") or "",
                     claim_date=date_field(row.get("claim_date"), "claim_date", line),
                     review_url=url_field(row.get("review_url"), "review_url", line),
                     review_date=date_field(row.get("review_date"), "review_date", line),

@@ -9,20 +9,68 @@ from collections.abc import Container, Iterable, Iterator
 from typing import Any
 
 from ..errors import InvalidInput
+from ..exports.rows import COMMENT_FIELDS, REVIEW_FIELDS, SOURCE_FIELDS
 from ..models import Annotation, Claim, ClaimStatus, Review, Source, Stance
 from .records import (
     AnnotationRecord,
     ClaimRecord,
+    CommentRecord,
     DocumentRecord,
     ReviewRecord,
     choice_field,
     date_field,
     datetime_field,
+    refuse_unknown,
     text_field,
     url_field,
+    uuid_field,
 )
 
+# The fields the native export writes; any other is refused rather than dropped.
+DOCUMENT_KEYS = {"type", "id", "title", "url", "publisher", "byline", "published_at"}
+DOCUMENT_KEYS |= {"language", "content_hash", "text"}
+DOCUMENT_REFERENCE_KEYS = {"id", "title", "url", "publisher", "published_at", "language"}
+CLAIM_KEYS = {
+    "type",
+    "id",
+    "document",
+    "text",
+    "start",
+    "end",
+    "speaker",
+    "claim_date",
+    "score",
+    "scorer_version",
+    "claim_types",
+    "origin",
+    "status",
+    "final_verdict",
+    "locked",
+    "rejection_reason",
+    "merged_into",
+    "location_iso_code",
+    "review_url",
+    "review_date",
+    "metadata",
+    "annotations",
+    "reviews",
+    "comments",
+}
+VERDICT_KEYS = {"key", "label", "ordinal", "rationale", "review_comment"}
+ANNOTATION_KEYS = {
+    "annotator",
+    "stance",
+    "verdict",
+    "rationale",
+    "checkworthy",
+    "state",
+    "guideline_version",
+    "submitted_at",
+    "sources",
+}
+
 SOURCE_TEXT_FIELDS = ("title", "publisher", "quote", "question", "answer", "snapshot_sha256")
+SOURCE_KEYS = {*SOURCE_FIELDS, "snapshot_text"}
 # The choices, listed once: `.values` builds a new list at every call, for every line.
 SOURCE_STANCES = Source.Stance.values
 ANNOTATION_STATES = Annotation.State.values
@@ -35,6 +83,7 @@ CLAIM_STATUSES = ClaimStatus.values
 def parse_document(row: dict[str, Any], line: int) -> DocumentRecord:
     if row.get("id") in (None, ""):
         raise InvalidInput("is missing.", field="id", line=line)
+    refuse_unknown(row, DOCUMENT_KEYS, "", line)
     return DocumentRecord(
         key=str(row["id"]),
         title=text_field(row.get("title"), "title", line, max_length=500),
@@ -51,9 +100,12 @@ def parse_document(row: dict[str, Any], line: int) -> DocumentRecord:
 def parse_source(raw: Any, where: str, line: int) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise InvalidInput("must be an object.", field=where, line=line)
+    refuse_unknown(raw, SOURCE_KEYS, where, line)
     source = {
         name: text_field(raw.get(name), f"{where}.{name}", line) for name in SOURCE_TEXT_FIELDS
     }
+    # The archived page, so that evidence located in it (FEVER's sentences) survives.
+    source["snapshot_text"] = text_field(raw.get("snapshot_text"), f"{where}.snapshot_text", line)
     source["url"] = url_field(raw.get("url"), f"{where}.url", line)
     if not source["url"]:
         raise InvalidInput("is missing.", field=f"{where}.url", line=line)
@@ -68,6 +120,7 @@ def parse_source(raw: Any, where: str, line: int) -> dict[str, Any]:
 def parse_annotation(raw: Any, where: str, line: int) -> AnnotationRecord:
     if not isinstance(raw, dict):
         raise InvalidInput("must be an object.", field=where, line=line)
+    refuse_unknown(raw, ANNOTATION_KEYS, where, line)
     state = choice_field(raw.get("state"), f"{where}.state", line, ANNOTATION_STATES, "draft")
     submitted_at = datetime_field(raw.get("submitted_at"), f"{where}.submitted_at", line)
     if state == Annotation.State.SUBMITTED and submitted_at is None:
@@ -101,6 +154,7 @@ def parse_annotation(raw: Any, where: str, line: int) -> AnnotationRecord:
 def parse_review(raw: Any, where: str, line: int) -> ReviewRecord:
     if not isinstance(raw, dict):
         raise InvalidInput("must be an object.", field=where, line=line)
+    refuse_unknown(raw, REVIEW_FIELDS, where, line)
     review = ReviewRecord(
         editor=text_field(raw.get("editor"), f"{where}.editor", line, required=True),
         action=choice_field(raw.get("action"), f"{where}.action", line, REVIEW_ACTIONS),
@@ -116,10 +170,24 @@ def parse_review(raw: Any, where: str, line: int) -> ReviewRecord:
     return review
 
 
+def parse_comment(raw: Any, where: str, line: int) -> CommentRecord:
+    if not isinstance(raw, dict):
+        raise InvalidInput("must be an object.", field=where, line=line)
+    refuse_unknown(raw, COMMENT_FIELDS, where, line)
+    return CommentRecord(
+        author=text_field(raw.get("author"), f"{where}.author", line, required=True),
+        body=text_field(raw.get("body"), f"{where}.body", line, required=True),
+        created_at=datetime_field(raw.get("created_at"), f"{where}.created_at", line),
+    )
+
+
 def parse_claim(
     row: dict[str, Any], line: int, documents: dict[str, DocumentRecord]
 ) -> ClaimRecord:
+    refuse_unknown(row, CLAIM_KEYS, "", line)
     document = row.get("document")
+    if isinstance(document, dict):
+        refuse_unknown(document, DOCUMENT_REFERENCE_KEYS, "document", line)
     key = str(document.get("id")) if isinstance(document, dict) else None
     if key not in documents:
         raise InvalidInput(
@@ -146,19 +214,29 @@ def parse_claim(
     verdict = row.get("final_verdict") or {}
     if not isinstance(verdict, dict):
         raise InvalidInput("must be an object or null.", field="final_verdict", line=line)
+    refuse_unknown(verdict, VERDICT_KEYS, "final_verdict", line)
     metadata = row.get("metadata") or {}
     if not isinstance(metadata, dict):
         raise InvalidInput("must be an object.", field="metadata", line=line)
     annotations = row.get("annotations") or []
     reviews = row.get("reviews") or []
+    comments = row.get("comments") or []
     if not isinstance(annotations, list):
         raise InvalidInput("must be a list.", field="annotations", line=line)
     if not isinstance(reviews, list):
         raise InvalidInput("must be a list.", field="reviews", line=line)
+    if not isinstance(comments, list):
+        raise InvalidInput("must be a list.", field="comments", line=line)
+    locked = row.get("locked") or False
+    if not isinstance(locked, bool):
+        raise InvalidInput("must be true or false.", field="locked", line=line)
+    # Files written before claims had public ids carry the database id: a new one is made.
+    public_id = None if isinstance(row.get("id"), int) else uuid_field(row.get("id"), "id", line)
     claim = ClaimRecord(
         line=line,
         document_key=key,
         text=text,
+        public_id=public_id,
         start=start,
         end=end,
         speaker=text_field(row.get("speaker"), "speaker", line, max_length=200),
@@ -171,7 +249,15 @@ def parse_claim(
         status=choice_field(row.get("status"), "status", line, CLAIM_STATUSES),
         final_verdict=text_field(verdict.get("key"), "final_verdict.key", line, max_length=200),
         final_rationale=text_field(verdict.get("rationale"), "final_verdict.rationale", line),
+        review_comment=text_field(
+            verdict.get("review_comment"), "final_verdict.review_comment", line
+        ),
         rejection_reason=text_field(row.get("rejection_reason"), "rejection_reason", line),
+        locked=locked,
+        merged_into=uuid_field(row.get("merged_into"), "merged_into", line),
+        location_iso_code=text_field(
+            row.get("location_iso_code"), "location_iso_code", line, max_length=2
+        ),
         claim_date=date_field(row.get("claim_date"), "claim_date", line),
         review_url=url_field(row.get("review_url"), "review_url", line),
         review_date=date_field(row.get("review_date"), "review_date", line),
@@ -180,7 +266,10 @@ def parse_claim(
             parse_annotation(a, f"annotations[{i}]", line) for i, a in enumerate(annotations)
         ],
         reviews=[parse_review(r, f"reviews[{i}]", line) for i, r in enumerate(reviews)],
+        comments=[parse_comment(c, f"comments[{i}]", line) for i, c in enumerate(comments)],
     )
+    if claim.locked and claim.status != ClaimStatus.APPROVED:
+        raise InvalidInput("only an approved claim can be locked.", field="locked", line=line)
     annotators = [a.annotator for a in claim.annotations]
     if len(set(annotators)) != len(annotators):
         raise InvalidInput("one annotator has two annotations.", field="annotations", line=line)

@@ -4,6 +4,8 @@ checked against the project before anything is written."""
 from __future__ import annotations
 
 import datetime
+import uuid
+from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,10 +58,18 @@ class ReviewRecord:
 
 
 @dataclass
+class CommentRecord:
+    author: str
+    body: str
+    created_at: datetime.datetime | None = None
+
+
+@dataclass
 class ClaimRecord:
     line: int
     document_key: str
     text: str
+    public_id: uuid.UUID | None = None
     start: int | None = None
     end: int | None = None
     speaker: str = ""
@@ -70,13 +80,19 @@ class ClaimRecord:
     status: str = "approved"
     final_verdict: str = ""
     final_rationale: str = ""
+    review_comment: str = ""
     rejection_reason: str = ""
+    locked: bool = False
+    # The public id of the claim this one was merged into.
+    merged_into: uuid.UUID | None = None
+    location_iso_code: str = ""
     claim_date: datetime.date | None = None
     review_url: str = ""
     review_date: datetime.date | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     annotations: list[AnnotationRecord] = field(default_factory=list)
     reviews: list[ReviewRecord] = field(default_factory=list)
+    comments: list[CommentRecord] = field(default_factory=list)
 
 
 @dataclass
@@ -138,3 +154,25 @@ def choice_field(value: Any, name: str, line: int, choices: list[str], default: 
             f"{value!r} is not one of {', '.join(c for c in choices if c)}.", field=name, line=line
         )
     return value
+
+
+def uuid_field(value: Any, name: str, line: int) -> uuid.UUID | None:
+    if value in (None, ""):
+        return None
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise InvalidInput(
+            f"{value!r} is not a claim id (a UUID).", field=name, line=line
+        ) from None
+
+
+def refuse_unknown(raw: dict[str, Any], known: Container[str], where: str, line: int) -> None:
+    """A field the workbench does not know would be lost on import: refused, named."""
+    for name in raw:
+        if name not in known:
+            raise InvalidInput(
+                "unknown field; the file may come from another tool or a newer version.",
+                field=f"{where}.{name}" if where else name,
+                line=line,
+            )

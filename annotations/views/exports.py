@@ -51,7 +51,11 @@ def export_page(request: HttpRequest, slug: str) -> HttpResponse:
         return render_page(request, project, membership)
     if not form.is_valid():
         return render_page(request, project, membership, form=form, status=400)
-    return exports.streaming_response(project, form.cleaned_data["format"], form.filters())
+    try:
+        return exports.streaming_response(project, form.cleaned_data["format"], form.filters())
+    except InvalidInput as exc:
+        form.add_error("format", exc.message)
+        return render_page(request, project, membership, form=form, status=400)
 
 
 @login_required
@@ -61,7 +65,11 @@ def export_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = ExportForm(request.POST, project=project)
     if not form.is_valid():
         return render_page(request, project, membership, form=form, status=400)
-    request_export(project, request.user, form.cleaned_data["format"], form.filters())
+    try:
+        request_export(project, request.user, form.cleaned_data["format"], form.filters())
+    except InvalidInput as exc:
+        form.add_error("format", exc.message)
+        return render_page(request, project, membership, form=form, status=400)
     messages.success(request, "The export is being prepared; it appears below when ready.")
     return redirect("annotations:export", slug=project.slug)
 

@@ -39,7 +39,10 @@ class Command(BaseCommand):
         except InvalidInput as exc:
             raise CommandError(str(exc)) from None
         progress = Progress()
-        chunks = exports.export_chunks(project_obj, format, filters, progress)
+        try:
+            chunks = exports.export_chunks(project_obj, format, filters, progress)
+        except InvalidInput as exc:
+            raise CommandError(str(exc)) from None
         if output == "-":
             for chunk in chunks:
                 sys.stdout.write(chunk)
