@@ -20,6 +20,7 @@ from django.utils.timezone import make_aware
 from .audit import record_event, snapshot
 from .errors import InvalidInput, TooLarge
 from .extraction.cleaning import (
+    NoArticle,
     html_to_article,
     markdown_to_text,
     normalise_text,
@@ -64,14 +65,19 @@ def parse_published_at(value: str | None, *, line: int | None = None) -> datetim
     return parsed if parsed.tzinfo else make_aware(parsed)
 
 
-def decode_upload(data: bytes, name: str) -> str:
-    """Bytes of an uploaded file as text, refusing binaries with a clear message."""
+def check_upload(data: bytes, name: str) -> None:
+    """Refuse files over the size limit and binaries, with a clear message."""
     if len(data) > settings.MAX_UPLOAD_BYTES:
         raise TooLarge(
             f"{name} is {len(data):,} bytes; the limit is {settings.MAX_UPLOAD_BYTES:,} bytes."
         )
     if b"\x00" in data[:8192]:
         raise InvalidInput(f"{name} looks like a binary file; upload text, HTML, JSONL or CSV.")
+
+
+def decode_upload(data: bytes, name: str) -> str:
+    """Bytes of an uploaded file as UTF-8 text, refusing binaries with a clear message."""
+    check_upload(data, name)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -96,8 +102,10 @@ def parse_file(name: str, data: bytes) -> list[DocumentInput]:
             f"{name}: unsupported file type {suffix or '(none)'}; "
             f"use one of {', '.join(SUPPORTED_SUFFIXES)}."
         )
-    content = decode_upload(data, name)
     stem = PurePath(name).stem
+    if suffix in (".html", ".htm"):
+        return [html_document(name, data)]
+    content = decode_upload(data, name)
     if suffix == ".jsonl":
         return parse_jsonl(content)
     if suffix == ".tsv" and not content.lstrip().lower().startswith(("title", "text")):
@@ -105,26 +113,32 @@ def parse_file(name: str, data: bytes) -> list[DocumentInput]:
         return [DocumentInput(title=stem, text=transcript_to_text(content))]
     if suffix in (".csv", ".tsv"):
         return parse_csv(content, delimiter="\t" if suffix == ".tsv" else ",")
-    if suffix in (".html", ".htm"):
-        article = html_to_article(content)
-        published_at = article.published_at
-        if published_at is not None and published_at.tzinfo is None:
-            published_at = published_at.replace(tzinfo=UTC)
-        return [
-            DocumentInput(
-                title=article.title or stem,
-                text=article.text,
-                publisher=article.publisher,
-                byline=article.byline,
-                published_at=published_at,
-            )
-        ]
     if suffix in (".md", ".markdown"):
         title, body = split_title(content, stem)
         title = title.lstrip("#").strip()
         return [DocumentInput(title=title, text=markdown_to_text(body))]
     title, body = split_title(content, stem)
     return [DocumentInput(title=title, text=transcript_to_text(body))]
+
+
+def html_document(name: str, data: bytes) -> DocumentInput:
+    """A saved web page: its story and metadata. Pages come in many encodings; the one
+    the page declares, or else the one its bytes show, is used."""
+    check_upload(data, name)
+    try:
+        article = html_to_article(data)
+    except NoArticle as exc:
+        raise InvalidInput(f"{name}: {exc}") from None
+    published_at = article.published_at
+    if published_at is not None and published_at.tzinfo is None:
+        published_at = published_at.replace(tzinfo=UTC)
+    return DocumentInput(
+        title=article.title or PurePath(name).stem,
+        text=article.text,
+        publisher=article.publisher,
+        byline=article.byline,
+        published_at=published_at,
+    )
 
 
 def record_from_mapping(row: dict, line: int) -> DocumentInput:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from .audit import record_event
-from .extraction.cleaning import html_to_article
+from .extraction.cleaning import NoArticle, html_to_article
 from .models import ExtractionStatus, Source, hash_content
 
 USER_AGENT = "FactcheckWorkbench/1 (+source archiving)"
@@ -210,8 +210,15 @@ def read_metadata(page: FetchedPage) -> PageMetadata:
         title=title[:500],
         publisher=publisher[:200] or (urlsplit(page.url).hostname or "")[:200],
         published_at=parse_published(published),
-        text=html_to_article(page.text).text,
+        text=article_text(page.text),
     )
+
+
+def article_text(page: str) -> str:
+    try:
+        return html_to_article(page).text
+    except NoArticle as exc:
+        raise FetchError(str(exc)) from None
 
 
 def archive_source(source_id: int) -> Source | None:

@@ -162,7 +162,7 @@ def test_an_article_goes_from_paste_to_approved_verdict_in_the_export(
         for record in map(json.loads, path.read_text(encoding="utf-8").splitlines())
         if record["type"] == "claim"
     }
-    exported = records[claim_id]
+    exported = records[str(Claim.objects.get(pk=claim_id).public_id)]
     assert exported["status"] == "approved"
     assert exported["final_verdict"]["key"] == "mostly_true"
     assert exported["text"] == Claim.objects.get(pk=claim_id).text

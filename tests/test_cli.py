@@ -87,7 +87,7 @@ def test_export_writes_a_file_and_to_stdout(tmp_path, project, capsys):
         stderr=io.StringIO(),
     )
     records = [json.loads(line) for line in target.read_text().splitlines()]
-    assert [r["id"] for r in records if r["type"] == "claim"] == [claim.pk]
+    assert [r["id"] for r in records if r["type"] == "claim"] == [str(claim.public_id)]
     call_command("export", "--project", project.slug, "--format", "csv", "--output", "-")
     assert claim.text in capsys.readouterr().out
     assert not list(tmp_path.glob("*.part"))

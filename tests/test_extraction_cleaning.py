@@ -1,7 +1,10 @@
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from annotations.extraction.cleaning import (
+    NoArticle,
     html_to_article,
     markdown_to_text,
     normalise_text,
@@ -16,7 +19,7 @@ def test_it_keeps_the_story_and_drops_page_furniture() -> None:
     paragraphs = article.text.split("\n\n")
     assert "Putin and Trump met in Alaska on Friday." in paragraphs
     assert "Next time in Moscow." in paragraphs
-    assert "- Talks lasted 3 hours." in paragraphs
+    assert "- Talks lasted 3 hours.\n- No deal was signed." in paragraphs
     for furniture in ("tracking", "color:red", "Home", "cookies", "Share on", "Related:", "©"):
         assert furniture not in article.text
 
@@ -72,3 +75,22 @@ def test_it_keeps_speaker_lines_as_they_are() -> None:
         transcript_to_text("LEHRER: Good evening.\r\nOBAMA: Thanks.")
         == "LEHRER: Good evening.\nOBAMA: Thanks."
     )
+
+
+def test_a_page_without_a_story_is_refused_with_the_reason() -> None:
+    page = (
+        "<html><head><script src='/app.js'></script></head><body><div id='app'></div></body></html>"
+    )
+    with pytest.raises(NoArticle, match="No article text was found"):
+        html_to_article(page)
+
+
+def test_it_reads_a_page_in_the_encoding_it_declares() -> None:
+    page = (
+        '<html><head><meta charset="windows-1252"><title>Prix</title></head><body><article>'
+        "<p>Le caf\xe9 co\xfbte trois euros depuis janvier, selon le patron du bistrot.</p>"
+        "<p>Il co\xfbtait deux euros cinquante l\u2019an dernier.</p></article></body></html>"
+    ).encode("cp1252")
+    article = html_to_article(page)
+    assert "Le café coûte trois euros" in article.text
+    assert "l’an dernier" in article.text

@@ -64,3 +64,20 @@ def test_an_oversized_file_is_refused(settings):
     settings.MAX_UPLOAD_BYTES = 10
     with pytest.raises(TooLarge):
         parse_file("a.txt", b"x" * 11)
+
+
+def test_a_page_in_another_encoding_is_read_not_refused():
+    html = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
+        "<title>Caf\xe9</title></head><body><article><p>Le caf\xe9 co\xfbte trois euros depuis "
+        "janvier, selon le patron du bistrot de la place.</p></article></body></html>"
+    ).encode("latin-1")
+    [doc] = parse_file("page.html", html)
+    assert "Le café coûte trois euros" in doc.text
+    assert doc.title == "Café"
+
+
+def test_a_page_with_no_story_is_refused_saying_why():
+    html = b"<html><head><script src='/app.js'></script></head><body><div id='app'></div></body></html>"
+    with pytest.raises(InvalidInput, match="app.html: No article text was found"):
+        parse_file("app.html", html)
