@@ -28,6 +28,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,7 +154,7 @@ def seed(slug: str, n_claims: int, n_annotations: int, n_sources: int) -> None:
                         f"{offset}\t{offset + len(text)}\tSpeaker {i % 500}\t{(i % 100) / 100}\t"
                         f'light-1\t["numerical"]\textracted\t{"approved" if approved else "in_review"}\t'
                         f"{verdict}\t{'Checked against the budget.' if approved else ''}\t\t1\t"
-                        f"{NOW}\t{NOW}\t\\N\t\t\\N\t{{}}\tf\tf"
+                        f"{NOW}\t{NOW}\t\\N\t\t\\N\t{{}}\tf\tf\t{uuid.uuid4()}\t\t"
                     )
                     offset += len(text) + 1
 
@@ -163,7 +164,7 @@ def seed(slug: str, n_claims: int, n_annotations: int, n_sources: int) -> None:
                 'id, project_id, document_id, text, start, "end", speaker, score, scorer_version, '
                 "claim_types, origin, status, final_verdict, final_rationale, rejection_reason, "
                 "version, created_at, updated_at, claim_date, review_url, review_date, metadata, locked, "
-                "disagreement",
+                "disagreement, public_id, review_comment, location_iso_code",
                 claims(),
             )
             # Annotations: spread over the claims; sources: spread over the annotations.

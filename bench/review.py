@@ -16,6 +16,7 @@ import random
 import statistics
 import sys
 import time
+import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -136,6 +137,7 @@ def seed(n_claims: int) -> Project:
                 (
                     project.pk,
                     document.pk,
+                    uuid.uuid4(),
                     text,
                     start,
                     end,
@@ -146,6 +148,8 @@ def seed(n_claims: int) -> Project:
                     "extracted",
                     status,
                     verdict,
+                    "",
+                    "",
                     "",
                     "",
                     False,
@@ -162,6 +166,7 @@ def seed(n_claims: int) -> Project:
         [
             "project_id",
             "document_id",
+            "public_id",
             "text",
             "start",
             '"end"',
@@ -174,6 +179,8 @@ def seed(n_claims: int) -> Project:
             "final_verdict",
             "final_rationale",
             "rejection_reason",
+            "review_comment",
+            "location_iso_code",
             "locked",
             "disagreement",
             "version",
