@@ -102,3 +102,10 @@ def test_the_settings_page_edits_the_mapping(client, admin, project):
     client.force_login(admin)
     page = client.get(f"/projects/{project.slug}/settings/")
     assert "averitec_vocabulary" in page.content.decode()
+
+
+def test_the_default_mapping_names_every_claim_type_we_tag() -> None:
+    from annotations.exports.averitec import DEFAULT_VOCABULARY
+    from annotations.extraction.claim_types import CLAIM_TYPES
+
+    assert tuple(DEFAULT_VOCABULARY["claim_types"]) == CLAIM_TYPES

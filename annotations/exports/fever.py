@@ -17,7 +17,6 @@ from typing import Any
 
 import orjson
 
-from ..extraction.sentences import split_sentences
 from ..models import FeverLabel, Project, Source
 from .filters import ExportFilters
 from .rows import Progress, Row, iter_claims
@@ -55,6 +54,10 @@ def quoted_sentences(snapshot: str, quote: str) -> list[int]:
     needle = fold(quote)[0].strip(" .\"'")
     if not needle or not snapshot:
         return []
+    # Imported here, not at the top: the extraction package loads the check-worthiness
+    # scorers, some hundred megabytes that no other export needs.
+    from ..extraction.sentences import split_sentences
+
     haystack, offsets = fold(snapshot)
     found = haystack.find(needle)
     if found < 0:
