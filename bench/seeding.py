@@ -4,6 +4,7 @@ Import after django.setup()."""
 from __future__ import annotations
 
 import random
+import uuid
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -80,13 +81,15 @@ def seed_project(slug: str, n_claims: int, annotations_per_claim: int = 1) -> Pr
     document_ids = list(project.documents.order_by("id").values_list("id", flat=True))
     copy_rows(
         Claim._meta.db_table,
-        ["project_id", "document_id", "text", "start", '"end"', "speaker", "score",
+        ["project_id", "document_id", "public_id", "text", "start", '"end"', "speaker", "score",
          "scorer_version", "claim_types", "origin", "status", "final_verdict",
-         "final_rationale", "rejection_reason", "locked", "disagreement", "in_queue",
-         "version", "created_at", "updated_at", "review_url", "metadata"],
+         "final_rationale", "review_comment", "rejection_reason", "location_iso_code", "locked",
+         "disagreement", "in_queue", "version", "created_at", "updated_at", "review_url",
+         "metadata"],
         (
-            (project.pk, document_id, claim_text, start, end, "", rng.random(), "bench", "[]",
-             "extracted", "unstarted", "", "", "", False, False, True, 1, now, now, "", "{}")
+            (project.pk, document_id, uuid.uuid4(), claim_text, start, end, "", rng.random(),
+             "bench", "[]", "extracted", "unstarted", "", "", "", "", "", False, False, True, 1,
+             now, now, "", "{}")
             for document_id in document_ids
             for start, end, claim_text in spans
         ),
