@@ -66,12 +66,13 @@ def parse_published_at(value: str | None, *, line: int | None = None) -> datetim
 
 
 def check_upload(data: bytes, name: str) -> None:
-    """Refuse files over the size limit and binaries, with a clear message."""
+    """Refuse files over the size limit and binaries, with a clear message. Text in UTF-16
+    (which a byte-order mark announces) is full of zero bytes and is not a binary."""
     if len(data) > settings.MAX_UPLOAD_BYTES:
         raise TooLarge(
             f"{name} is {len(data):,} bytes; the limit is {settings.MAX_UPLOAD_BYTES:,} bytes."
         )
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InvalidInput(f"{name} looks like a binary file; upload text, HTML, JSONL or CSV.")
 
 

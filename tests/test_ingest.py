@@ -81,3 +81,12 @@ def test_a_page_with_no_story_is_refused_saying_why():
     html = b"<html><head><script src='/app.js'></script></head><body><div id='app'></div></body></html>"
     with pytest.raises(InvalidInput, match="app.html: No article text was found"):
         parse_file("app.html", html)
+
+
+def test_a_page_saved_in_utf16_is_read_not_taken_for_a_binary():
+    html = (
+        "<html><head><title>Prix</title></head><body><article><p>Le café coûte trois euros "
+        "depuis janvier, selon le patron du bistrot de la place.</p></article></body></html>"
+    ).encode("utf-16")
+    [doc] = parse_file("page.html", html)
+    assert "Le café coûte trois euros" in doc.text
