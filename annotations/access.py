@@ -28,10 +28,18 @@ def check_role(membership: Membership, *, review: bool = False, admin: bool = Fa
 def get_project_for_user(
     user, slug: str, *, review: bool = False, admin: bool = False
 ) -> tuple[Project, Membership]:
-    project = get_object_or_404(Project.objects.select_related("rating_scale"), slug=slug)
-    membership = get_membership(user, project)
+    # One query for both: every project page and endpoint starts here.
+    membership = (
+        Membership.objects.select_related("project__rating_scale")
+        .filter(project__slug=slug, user=user)
+        .first()
+        if user.is_authenticated
+        else None
+    )
+    if membership is None:
+        raise Http404("No such project.")
     check_role(membership, review=review, admin=admin)
-    return project, membership
+    return membership.project, membership
 
 
 def get_document_for_user(user, pk: int) -> tuple[Document, Membership]:

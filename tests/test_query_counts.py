@@ -54,10 +54,10 @@ def next_url(project):
     return f"/api/projects/{project.slug}/queue/next/"
 
 
-# token, project, membership; SAVEPOINT; her drafts and assignments, the open claims
+# token, her membership with the project; SAVEPOINT; her drafts and assignments, the open claims
 # (SKIP LOCKED); the places counted again under the lock, the reservation and its audit
 # event; RELEASE.
-QUEUE_NEXT = 10
+QUEUE_NEXT = 9
 
 
 def test_queue_next(api, project, annotator, editor, django_assert_num_queries):
@@ -85,10 +85,10 @@ def test_queue_next_finding_her_draft(api, project, annotator, editor, django_as
 
 
 def test_queue_next_when_empty(api, project, annotator, django_assert_num_queries):
-    # token, project, membership; SAVEPOINT; drafts and assignments, open claims skipping
+    # token, membership with the project; SAVEPOINT; drafts and assignments, open claims skipping
     # locked ones, then waiting for them; RELEASE.
     client = api(annotator)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.post(next_url(project)).status_code == 204
 
 
@@ -161,10 +161,10 @@ def a_review_queue(project, annotators, n):
         )
 
 
-# Token or session and user, project, membership; the number in review, a page of them,
+# Token or session and user, membership with the project; the number in review, a page of them,
 # their submitted annotations and those's sources, the claims' context in their documents,
 # the scale's labels.
-REVIEW_QUEUE = 9
+REVIEW_QUEUE = 8
 
 
 def test_the_review_queue(
