@@ -101,11 +101,11 @@ SUBMIT = {"stance": "refuted", "verdict": "false", "submit": True, "version": 0}
 
 def test_submitting_an_annotation(api, project, annotator, editor, django_assert_num_queries):
     claims = a_busy_project(project, editor)
-    # token, claim, membership, the scale's labels; SAVEPOINT; the claim locked with her
+    # token, the claim with her membership, the scale's labels; SAVEPOINT; the claim locked with her
     # annotation, her reservation and the guidelines' version; the annotation; the claim's
     # counts; the claim's status and places; both audit events; RELEASE.
     client = api(annotator)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.put(annotation_url(claims[-1]), SUBMIT, format="json")
     assert response.status_code == 200
 
@@ -115,7 +115,7 @@ def test_submitting_the_claim_she_holds(api, project, annotator, editor, django_
     client = api(annotator)
     claim_id = client.post(next_url(project)).json()["claim"]["id"]
     # As above, and her reservation ends.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.put(annotation_url_of(claim_id), SUBMIT, format="json")
     assert response.status_code == 200
 
@@ -128,12 +128,12 @@ def test_autosaving_a_draft(api, project, annotator, editor, django_assert_num_q
     claims = a_busy_project(project, editor)
     annotation = save_annotation(claims[-1], annotator, stance="refuted", rationale="First")
     draft = {"stance": "refuted", "rationale": "Second", "version": annotation.version}
-    # token, claim, membership; SAVEPOINT; the claim locked; her annotation and its sources;
+    # token, the claim with her membership; SAVEPOINT; the claim locked; her annotation and its sources;
     # the annotation; its audit event; RELEASE. No verdict yet, so no labels to check it
     # against; her reservation was extended a moment ago; and a draft saved again changes
     # neither the claim's status nor its places.
     client = api(annotator)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.put(annotation_url(claims[-1]), draft, format="json")
     assert response.status_code == 200
 
@@ -143,10 +143,10 @@ def test_the_desk_page(client, project, annotator, editor, django_assert_num_que
     for claim in claims[-5:]:
         save_annotation(claim, annotator, stance="refuted", rationale="Checked")
     client.force_login(annotator)
-    # session, user; the document with its project and scale, membership; its claims, their
+    # session, user; the document with its project, scale and her membership; its claims, their
     # "checked before?" matches; the guidelines' version, the scale's labels; her
     # annotations and their sources.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert client.get(f"/documents/{claims[0].document_id}/").status_code == 200
 
 
