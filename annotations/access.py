@@ -66,7 +66,11 @@ def get_document_for_user(user, pk: int) -> tuple[Document, Membership]:
 
 
 def get_claim_for_user(user, pk: int, *, review: bool = False) -> tuple[Claim, Membership]:
-    claims = Claim.objects.select_related("document", "project__rating_scale")
+    # The document's text only when asked for: a transcript's megabytes on every autosave
+    # would cost more than the save.
+    claims = Claim.objects.select_related("document", "project__rating_scale").defer(
+        "document__text"
+    )
     claim = with_membership(claims, user).filter(pk=pk).first() if user.is_authenticated else None
     membership = membership_of(claim)
     if membership is None:
