@@ -122,7 +122,8 @@ else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, with writers taking turns (factcheck/sqlite/base.py).
+            "ENGINE": "factcheck.sqlite",
             "NAME": DATA_DIR / "db.sqlite3",
             "OPTIONS": {
                 # Writers take the lock when their transaction begins, so one never has to

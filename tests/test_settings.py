@@ -94,7 +94,7 @@ def test_it_rejects_a_bad_upload_limit_when_starting(tmp_path):
 
 
 def test_it_uses_sqlite_without_a_database_url(tmp_path):
-    assert probe(tmp_path, SECRET_KEY="x")["engine"] == "django.db.backends.sqlite3"
+    assert probe(tmp_path, SECRET_KEY="x")["engine"] == "factcheck.sqlite"
 
 
 def test_the_embedded_database_writes_ahead_and_waits_for_the_lock(tmp_path):
