@@ -9,8 +9,9 @@ Run from the repository root with the shared harness on PYTHONPATH (see bench/PE
 Server layout, as `make run` starts it:
 * embedded default: gunicorn `factcheck.wsgi`, 2 workers x 4 threads (gthread), SQLite in
   FACTCHECK_DATA_DIR, Celery tasks executed in-process (eager, no broker);
-* `--opt services=1`: the same gunicorn with DATABASE_URL (PostgreSQL, database wb_peer,
-  dropped and recreated by prepare) and REDIS_URL (db 7, flushed by prepare), plus one
+* `--opt services=1`: the same gunicorn with DATABASE_URL (PostgreSQL, database wb_peer or
+  `--opt database=NAME`, dropped and recreated by prepare) and REDIS_URL (db 7 or
+  `--opt redis_db=N`, flushed by prepare), plus one
   Celery worker (`celery -A factcheck worker --concurrency=2`, prefork).
 
 Mapping of the harness's model onto ours: a harness "doc" is a Document; a label is an
@@ -41,8 +42,8 @@ from peerbench.adapters.base import Adapter, AdapterError, Project, check
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
-PG_URL = "postgres://postgres@127.0.0.1:5432/wb_peer"
-REDIS_URL = "redis://127.0.0.1:6379/7"
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+REDIS_SERVER = "redis://127.0.0.1:6379"
 # The server refuses uploads over MAX_UPLOAD_BYTES (10 MiB by default); stay under 10 MB.
 DEFAULT_CHUNK_BYTES = 10_000_000
 # Claim statuses of a claim that carries a submitted label (annotations_per_claim = 1).
@@ -75,6 +76,14 @@ class WorkbenchAdapter(Adapter):
         return int(self.options.get("threads") or 4)
 
     @property
+    def database(self) -> str:
+        return str(self.options.get("database") or "wb_peer")
+
+    @property
+    def redis_url(self) -> str:
+        return f"{REDIS_SERVER}/{int(self.options.get('redis_db') or 7)}"
+
+    @property
     def chunk_bytes(self) -> int:
         return int(self.options.get("chunk_bytes") or DEFAULT_CHUNK_BYTES)
 
@@ -96,8 +105,8 @@ class WorkbenchAdapter(Adapter):
             }
         )
         if self.services:
-            env["DATABASE_URL"] = PG_URL
-            env["REDIS_URL"] = REDIS_URL
+            env["DATABASE_URL"] = f"{PG_SERVER}/{self.database}"
+            env["REDIS_URL"] = self.redis_url
         return env
 
     def describe(self) -> dict:
@@ -161,9 +170,9 @@ class WorkbenchAdapter(Adapter):
         code = (
             "import psycopg, redis\n"
             "with psycopg.connect('postgres://postgres@127.0.0.1:5432/postgres', autocommit=True) as c:\n"
-            "    c.execute('DROP DATABASE IF EXISTS wb_peer WITH (FORCE)')\n"
-            "    c.execute('CREATE DATABASE wb_peer')\n"
-            f"redis.Redis.from_url({REDIS_URL!r}).flushdb()\n"
+            f"    c.execute('DROP DATABASE IF EXISTS {self.database} WITH (FORCE)')\n"
+            f"    c.execute('CREATE DATABASE {self.database}')\n"
+            f"redis.Redis.from_url({self.redis_url!r}).flushdb()\n"
         )
         self._run([self._python(), "-c", code], env, log)
 
