@@ -55,7 +55,7 @@ def membership_of(row: Document | Claim | None) -> Membership | None:
 
 
 def get_document_for_user(user, pk: int) -> tuple[Document, Membership]:
-    documents = Document.objects.select_related("project__rating_scale")
+    documents = Document.objects.select_related("project__rating_scale", "extraction_job")
     document = (
         with_membership(documents, user).filter(pk=pk).first() if user.is_authenticated else None
     )

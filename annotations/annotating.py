@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from . import queue
+from . import jobs, queue
 from .audit import new_event, snapshot
 from .errors import InvalidInput, StaleVersion
 from .guidelines import current_guideline_number
@@ -200,7 +200,7 @@ def save_annotation(
             annotation = Annotation(claim=claim, annotator=user, version=0)
             before, previous_sources, was_submitted = None, [], False
         else:
-            annotation = Annotation.objects.prefetch_related("sources").get(pk=claim.annotation_id)
+            annotation = Annotation.objects.with_sources().get(pk=claim.annotation_id)
             if version is None:
                 raise InvalidInput("Send the version your edit is based on.", field="version")
             if version != annotation.version:
@@ -239,8 +239,7 @@ def save_annotation(
         if submit or was_submitted or claim.status == ClaimStatus.UNSTARTED:
             events.append(claim_status_change(claim, user))
         AuditEvent.objects.bulk_create([event for event in events if event is not None])
-        for source in new_sources:
-            transaction.on_commit(lambda pk=source.pk: enqueue_fetch(pk))
+        jobs.queue_fetches(new_sources, project)
     return annotation
 
 
@@ -257,12 +256,6 @@ def keep_reservation(claim: Claim, user, submitted: bool) -> None:
         ClaimReservation.objects.create(claim=claim, user=user, expires_at=expires_at)
     elif expires_at - claim.reserved_until >= datetime.timedelta(minutes=1):
         ClaimReservation.objects.filter(claim=claim, user=user).update(expires_at=expires_at)
-
-
-def enqueue_fetch(source_id: int) -> None:
-    from .tasks import fetch_source
-
-    fetch_source.delay(source_id)
 
 
 def store_sources(

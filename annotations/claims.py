@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F
 
-from . import extraction
+from . import extraction, jobs
 from .annotating import update_claim_status
 from .audit import changed_only, record_event, snapshot
 from .errors import InvalidInput, StaleVersion
 from .matches import checked_claims_matcher, store_matches
-from .models import Annotation, Claim, ClaimStatus, Document, ExtractionStatus
+from .models import Annotation, Claim, ClaimStatus, Document, Job
 
 # Claims still being worked on; approved and rejected ones are closed to edits like these.
 OPEN_STATUSES = (ClaimStatus.UNSTARTED, ClaimStatus.IN_PROGRESS, ClaimStatus.IN_REVIEW)
@@ -26,68 +26,60 @@ def store_candidates(
     Claims a person has touched (annotated, edited, added by hand, reviewed) are kept as
     they are, and a candidate with the same span as a kept claim is not added again.
     New claims are matched against the organisation's claims that have a verdict ("checked before?").
-    Returns the number of claims created."""
+    Call inside a transaction. Returns the number of claims created."""
     threshold = document.project.checkworthiness_threshold
     created = 0
-    with transaction.atomic():
-        kept_spans: set[tuple[int, int]] = set()
-        # A document's first extraction (the common case) has nothing to replace or keep: one query, not two.
-        if document.extractor_version or document.claims.exists():
-            document.claims.untouched_extractions().delete()
-            kept_spans = set(document.claims.values_list("start", "end"))
-        kept = [
-            candidate
-            for candidate in candidates
-            if candidate.score >= threshold and (candidate.start, candidate.end) not in kept_spans
+    kept_spans: set[tuple[int, int]] = set()
+    # A document's first extraction (the common case) has nothing to replace or keep: one query, not two.
+    if document.extractor_version or document.claims.exists():
+        document.claims.untouched_extractions().delete()
+        kept_spans = set(document.claims.values_list("start", "end"))
+    kept = [
+        candidate
+        for candidate in candidates
+        if candidate.score >= threshold and (candidate.start, candidate.end) not in kept_spans
+    ]
+    # "Checked before?": the organisation's claims with a verdict, vectorised (and kept
+    # by this process until they change).
+    checked = checked_claims_matcher(document.project) if kept else None
+    # Claim instances are heavy; building them a batch at a time keeps a 5 MB transcript's
+    # tens of thousands of claims within a few tens of MB.
+    for offset in range(0, len(kept), _STORE_BATCH):
+        new_claims = [
+            Claim(
+                project_id=document.project_id,
+                document=document,
+                text=candidate.text,
+                start=candidate.start,
+                end=candidate.end,
+                speaker=candidate.speaker[:200],
+                score=candidate.score,
+                scorer_version=extractor_version,
+                claim_types=list(candidate.claim_types),
+            )
+            for candidate in kept[offset : offset + _STORE_BATCH]
         ]
-        # "Checked before?": the organisation's claims with a verdict, vectorised (and kept
-        # by this process until they change).
-        checked = checked_claims_matcher(document.project) if kept else None
-        # Claim instances are heavy; building them a batch at a time keeps a 5 MB transcript's
-        # tens of thousands of claims within a few tens of MB.
-        for offset in range(0, len(kept), _STORE_BATCH):
-            new_claims = [
-                Claim(
-                    project_id=document.project_id,
-                    document=document,
-                    text=candidate.text,
-                    start=candidate.start,
-                    end=candidate.end,
-                    speaker=candidate.speaker[:200],
-                    score=candidate.score,
-                    scorer_version=extractor_version,
-                    claim_types=list(candidate.claim_types),
-                )
-                for candidate in kept[offset : offset + _STORE_BATCH]
-            ]
-            Claim.objects.bulk_create(new_claims)
-            store_matches(new_claims, document.project, checked, document.pk)
-            created += len(new_claims)
-        document.extraction_status = ExtractionStatus.DONE
-        document.extraction_error = ""
-        document.extractor_version = extractor_version
-        document.save(update_fields=["extraction_status", "extraction_error", "extractor_version"])
+        Claim.objects.bulk_create(new_claims)
+        store_matches(new_claims, document.project, checked, document.pk)
+        created += len(new_claims)
+    document.extractor_version = extractor_version
+    document.save(update_fields=["extractor_version"])
     return created
 
 
-def run_extraction(document: Document) -> int:
-    """Split, score and store the document's candidate claims."""
-    Document.objects.filter(pk=document.pk).update(
-        extraction_status=ExtractionStatus.RUNNING, extraction_error=""
-    )
+def run_extraction(document: Document, job: Job | None = None) -> int:
+    """Split, score and store the document's candidate claims. With the document's
+    extraction job, the claims are stored only while the job is still this worker's, and
+    the job is marked done in the same transaction: however often it runs, the document
+    ends with one set of claims."""
     candidates, version = extraction.extract_candidates(
         document.text, document.project.scorer_for(document.text)
     )
     for candidate in candidates:
         # The one invariant every screen and export relies on.
         assert document.text[candidate.start : candidate.end] == candidate.text
-    return store_candidates(document, candidates, version)
-
-
-def mark_extraction_failed(document_id: int, error: str) -> None:
-    Document.objects.filter(pk=document_id).update(
-        extraction_status=ExtractionStatus.FAILED, extraction_error=error[:5000]
-    )
+    with jobs.finishing(job) if job is not None else transaction.atomic():
+        return store_candidates(document, candidates, version)
 
 
 def check_span(document: Document, start: int, end: int, text: str) -> None:

@@ -2,7 +2,7 @@
 
 Every figure is one aggregate query. Over hundreds of thousands of annotations those take
 longer than a page may, so the figures are stored (DashboardSnapshot) and refreshed by a
-Celery task when stale; the page reads one row. Charts carry their numbers as text and
+background job when stale; the page reads one row. Charts carry their numbers as text and
 tell series apart by pattern and label, never by colour alone."""
 
 from __future__ import annotations
@@ -11,13 +11,12 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from . import agreement
-from .models import Annotation, ClaimStatus, DashboardSnapshot, Project
+from . import agreement, jobs
+from .models import Annotation, ClaimStatus, DashboardSnapshot, Job, JobKind, Project
 
 # Patterns defined once in the dashboard template, cycled through by bar charts.
 PATTERNS = ["solid", "hatch", "dots", "cross", "vertical", "horizontal"]
@@ -280,37 +279,37 @@ def charts(figures: dict[str, Any]) -> dict[str, Any]:
 MAX_AGE = datetime.timedelta(minutes=5)
 
 
-def refresh_snapshot(project: Project) -> DashboardSnapshot:
-    """Recompute the project's figures and store them."""
-    figures = compute_figures(project)
+def store_snapshot(project: Project, figures: dict) -> DashboardSnapshot:
     snapshot, _ = DashboardSnapshot.objects.update_or_create(
-        project=project,
-        defaults={
-            "figures": figures,
-            "computed_at": timezone.now(),
-            "state": DashboardSnapshot.State.FRESH,
-            "error": "",
-        },
+        project=project, defaults={"figures": figures, "computed_at": timezone.now()}
     )
     return snapshot
+
+
+def refresh_snapshot(project: Project) -> DashboardSnapshot:
+    """Recompute the project's figures and store them."""
+    return store_snapshot(project, compute_figures(project))
+
+
+def run_refresh(project: Project, job: Job) -> None:
+    """The refresh job: the figures are computed outside any transaction (they take a
+    while), then stored with the job's outcome."""
+    figures = compute_figures(project)
+    with jobs.finishing(job):
+        store_snapshot(project, figures)
 
 
 def current_snapshot(project: Project, *, refresh: bool = False) -> DashboardSnapshot:
     """The stored figures: computed now if there are none yet, otherwise served as they
     are while a refresh is queued when they are stale (or asked for)."""
-    from .tasks import refresh_dashboard
-
     snapshot = DashboardSnapshot.objects.filter(project=project).first()
     if snapshot is None:
         return refresh_snapshot(project)
-    now = timezone.now()
-    stale = refresh or now - snapshot.computed_at > MAX_AGE
-    if stale and snapshot.state != DashboardSnapshot.State.QUEUED:
-        # One refresh at a time: only the request that flips the state enqueues it.
-        flipped = DashboardSnapshot.objects.filter(pk=snapshot.pk, state=snapshot.state).update(
-            state=DashboardSnapshot.State.QUEUED, requested_at=now
-        )
-        if flipped:
-            snapshot.state = DashboardSnapshot.State.QUEUED
-            transaction.on_commit(lambda: refresh_dashboard.delay(project.pk))
+    if refresh or timezone.now() - snapshot.computed_at > MAX_AGE:
+        jobs.queue_dashboard(project)
     return snapshot
+
+
+def refresh_job(project: Project) -> Job | None:
+    """The project's latest dashboard refresh, for the page to say where it stands."""
+    return project.jobs.filter(kind=JobKind.DASHBOARD).first()

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import make_aware
 
+from . import jobs
 from .audit import record_event, snapshot
 from .errors import InvalidInput, TooLarge
 from .extraction.cleaning import (
@@ -200,9 +201,22 @@ def parse_csv(content: str, delimiter: str = ",") -> list[DocumentInput]:
 
 
 def create_document(project: Project, user, doc: DocumentInput) -> Document:
-    """Store one document and queue its claim extraction once the transaction commits."""
-    from .tasks import extract_claims
+    """Store one document and queue its claim extraction."""
+    with transaction.atomic():
+        document = store_document(project, user, doc)
+        jobs.queue_extractions([document])
+    return document
 
+
+@transaction.atomic
+def create_documents(project: Project, user, docs: list[DocumentInput]) -> list[Document]:
+    """Store every document of one file, or none of them, and queue their extraction."""
+    documents = [store_document(project, user, doc) for doc in docs]
+    jobs.queue_extractions(documents)
+    return documents
+
+
+def store_document(project: Project, user, doc: DocumentInput) -> Document:
     text = normalise_text(doc.text)
     if not text.strip():
         raise InvalidInput("The text is empty.", field="text", line=doc.line)
@@ -230,11 +244,4 @@ def create_document(project: Project, user, doc: DocumentInput) -> Document:
                 "this text is already in the project.", field="text", line=doc.line
             ) from None
         record_event(user, document, "create", after=snapshot(document))
-    transaction.on_commit(lambda: extract_claims.delay(document.pk))
     return document
-
-
-@transaction.atomic
-def create_documents(project: Project, user, docs: list[DocumentInput]) -> list[Document]:
-    """Store every document of one file, or none of them."""
-    return [create_document(project, user, doc) for doc in docs]

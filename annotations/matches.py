@@ -7,11 +7,11 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.db.models import Count, Max
 
+from . import jobs
 from .extraction.matching import ClaimMatcher
-from .models import Claim, ClaimMatch
+from .models import Claim, ClaimMatch, Job
 
 # How many organisations' matchers a worker process keeps: each costs about 6 MB per
 # thousand checked claims (63 MB for 10,269 LIAR fact-checks), and most deployments
@@ -99,11 +99,19 @@ def store_matches(
     return len(rows)
 
 
-def match_claim_with_verdict(claim: Claim) -> int:
-    """A claim just got its verdict: the organisation's claims still without one that repeat it now have
-    an earlier check to point to. Returns the number of matches stored."""
+def run_matching(claim: Claim, job: Job) -> None:
+    """The matching job of a claim that got its verdict; matches are stored once (one per
+    pair), however often it runs."""
+    rows = matches_for_verdict(claim)
+    with jobs.finishing(job):
+        ClaimMatch.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+
+
+def matches_for_verdict(claim: Claim) -> list[ClaimMatch]:
+    """A claim just got its verdict: the organisation's claims still without one that repeat
+    it now have an earlier check to point to."""
     if not claim.final_verdict:
-        return 0
+        return []
     project = claim.project
     open_claims = list(
         Claim.objects.filter(project__in=project.organisation_projects(), final_verdict="")
@@ -111,16 +119,13 @@ def match_claim_with_verdict(claim: Claim) -> int:
         .values_list("pk", "text", "project__match_threshold")
     )
     if not open_claims:
-        return 0
+        return []
     # One earlier claim against many open ones: vectorise the open claims, query with the new one.
     matcher = ClaimMatcher([(pk, text) for pk, text, _ in open_claims])
     scores = matcher.similarities([claim.text])[0]
     thresholds = {pk: threshold for pk, _, threshold in open_claims}
-    rows = [
+    return [
         ClaimMatch(claim_id=pk, matched_claim=claim, score=round(float(score), 4))
         for pk, score in zip(matcher.ids, scores, strict=True)
         if score >= thresholds[pk]
     ]
-    with transaction.atomic():
-        ClaimMatch.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
-    return len(rows)

@@ -10,7 +10,7 @@ import uuid
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models, transaction
-from django.db.models import Case, Count, F, Max, Min, Q, Value, When
+from django.db.models import Case, Count, F, Max, Min, Prefetch, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import IsNull
 from django.db.models.signals import post_delete
@@ -191,13 +191,6 @@ class Membership(models.Model):
         return self.role == Role.ADMIN
 
 
-class ExtractionStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
-
-
 def hash_content(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -212,10 +205,7 @@ class Document(models.Model):
     language = models.CharField(max_length=10, default="en")
     text = models.TextField()
     content_hash = models.CharField(max_length=64, editable=False)
-    extraction_status = models.CharField(
-        max_length=10, choices=ExtractionStatus.choices, default=ExtractionStatus.QUEUED
-    )
-    extraction_error = models.TextField(blank=True)
+    # Whether claims were extracted lives on the document's extraction job (`extraction_job`).
     extractor_version = models.CharField(max_length=100, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -568,6 +558,14 @@ class Stance(models.TextChoices):
     NOT_ENOUGH_EVIDENCE = "not_enough_evidence", "Not enough evidence"
 
 
+class AnnotationQuerySet(models.QuerySet):
+    def with_sources(self) -> AnnotationQuerySet:
+        """With their sources, and where the archiving of each stands (its fetch job)."""
+        return self.prefetch_related(
+            Prefetch("sources", queryset=Source.objects.select_related("fetch_job"))
+        )
+
+
 class Annotation(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -587,6 +585,8 @@ class Annotation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AnnotationQuerySet.as_manager()
 
     class Meta:
         ordering = ["claim_id", "id"]
@@ -629,13 +629,8 @@ class Source(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     snapshot_text = models.TextField(blank=True)
     snapshot_sha256 = models.CharField(max_length=64, blank=True)
+    # When the page behind the URL was archived; the archiving itself is the source's `fetch_job`.
     fetched_at = models.DateTimeField(null=True, blank=True)
-    # The archiving of the page behind the URL: queued when the URL is added, then done or
-    # failed (with the reason, for the annotator).
-    fetch_status = models.CharField(
-        max_length=10, choices=ExtractionStatus.choices, default=ExtractionStatus.QUEUED
-    )
-    fetch_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["annotation_id", "position", "id"]
@@ -749,15 +744,8 @@ class Review(models.Model):
 
 
 class Export(models.Model):
-    """A dataset file prepared in the background. The Celery task only moves it along
-    queued -> running -> done/failed; the file is fetched through an id-scoped view that
-    checks membership, never by its storage path."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+    """A dataset file prepared in the background by its `job`. The file is fetched through
+    an id-scoped view that checks membership, never by its storage path."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="exports")
     requested_by = models.ForeignKey(
@@ -765,15 +753,12 @@ class Export(models.Model):
     )
     format = models.CharField(max_length=20)
     filters = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    error = models.TextField(blank=True)
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(null=True, blank=True)
     row_count = models.PositiveIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     file = models.CharField(max_length=500, blank=True, help_text="name in default storage")
     created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -786,15 +771,11 @@ class Export(models.Model):
         return f"{self.format} export {self.pk} of {self.project}"
 
     @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
-
-    @property
     def expires_at(self) -> datetime.datetime | None:
-        """When prune_exports will delete it."""
-        if self.finished_at is None:
+        """When prune_exports will delete it: some days after its job finished."""
+        if self.job.finished_at is None:
             return None
-        return self.finished_at + datetime.timedelta(days=settings.EXPORT_RETENTION_DAYS)
+        return self.job.finished_at + datetime.timedelta(days=settings.EXPORT_RETENTION_DAYS)
 
 
 @receiver(post_delete, sender=Export)
@@ -838,22 +819,120 @@ class DashboardSnapshot(models.Model):
     """A project's dashboard figures as last computed.
 
     Counting 300,000 annotations takes longer than a page may; the page reads this row,
-    and a Celery task recomputes it when it is older than a few minutes. The job's state
-    lives here, as for document extraction."""
-
-    class State(models.TextChoices):
-        FRESH = "fresh", "Fresh"
-        QUEUED = "queued", "Refresh queued"
-        FAILED = "failed", "Refresh failed"
+    and a job (kind `dashboard`) recomputes it when it is older than a few minutes."""
 
     project = models.OneToOneField(
         Project, on_delete=models.CASCADE, related_name="dashboard_snapshot"
     )
     figures = models.JSONField(default=dict)
     computed_at = models.DateTimeField()
-    state = models.CharField(max_length=10, choices=State.choices, default=State.FRESH)
-    requested_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"dashboard of {self.project} at {self.computed_at}"
+
+
+class JobState(models.TextChoices):
+    """Where a piece of background work stands. The one status set of extraction, source
+    archiving, exports, dashboard refreshes and matching."""
+
+    QUEUED = "queued", "Waiting for a worker"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class JobKind(models.TextChoices):
+    EXTRACT = "extract", "Claim extraction"
+    FETCH = "fetch", "Source archiving"
+    EXPORT = "export", "Export"
+    DASHBOARD = "dashboard", "Dashboard refresh"
+    MATCH = "match", "Checked-before matching"
+
+
+class JobQuerySet(models.QuerySet):
+    def unfinished(self) -> JobQuerySet:
+        return self.filter(state__in=(JobState.QUEUED, JobState.RUNNING))
+
+    def lease_expired(self, now: datetime.datetime) -> JobQuerySet:
+        """Running jobs whose worker stopped renewing its lease: it died or lost the database."""
+        return self.filter(state=JobState.RUNNING, lease_expires_at__lt=now)
+
+
+class Job(models.Model):
+    """One piece of background work, written in the same transaction as the data it is
+    about, so that no commit can leave work unrecorded (the row is its own outbox).
+
+    queued -> running (a worker holds a lease, renewed by its heartbeat) -> done | failed.
+    A running job whose lease expired goes back to queued, or to failed once it has been
+    attempted `JOB_MAX_ATTEMPTS` times; a failed or done job can be queued again by hand.
+    `attempts` doubles as the fencing token: a worker only records an outcome while the
+    row still carries the attempt it claimed."""
+
+    kind = models.CharField(max_length=10, choices=JobKind.choices)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="jobs")
+    # What the job works on, by kind (a dashboard refresh works on the project itself).
+    document = models.OneToOneField(
+        Document, null=True, blank=True, on_delete=models.CASCADE, related_name="extraction_job"
+    )
+    source = models.OneToOneField(
+        Source, null=True, blank=True, on_delete=models.CASCADE, related_name="fetch_job"
+    )
+    export = models.OneToOneField(
+        Export, null=True, blank=True, on_delete=models.CASCADE, related_name="job"
+    )
+    claim = models.OneToOneField(
+        Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="match_job"
+    )
+    state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    worker = models.CharField(max_length=200, blank=True, help_text="host:pid holding the lease")
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=JobKind.EXTRACT, document__isnull=False)
+                | Q(kind=JobKind.FETCH, source__isnull=False)
+                | Q(kind=JobKind.EXPORT, export__isnull=False)
+                | Q(kind=JobKind.MATCH, claim__isnull=False)
+                | Q(kind=JobKind.DASHBOARD),
+                name="job_has_its_subject",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=JobState.RUNNING) | Q(lease_expires_at__isnull=False),
+                name="running_job_has_lease",
+            ),
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=Q(kind=JobKind.DASHBOARD),
+                name="one_dashboard_job_per_project",
+            ),
+        ]
+        indexes = [
+            # Workers claim the oldest queued jobs of a kind, a batch at a time.
+            models.Index(
+                fields=["kind", "id"], condition=Q(state=JobState.QUEUED), name="job_queued"
+            ),
+            # The sweeper looks for running jobs whose lease expired.
+            models.Index(
+                fields=["lease_expires_at"],
+                condition=Q(state=JobState.RUNNING),
+                name="job_running_lease",
+            ),
+            # A project's progress: jobs counted by kind and state.
+            models.Index(fields=["project", "kind", "state"], name="job_project_progress"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} job {self.pk} ({self.state})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (JobState.DONE, JobState.FAILED)

@@ -6,11 +6,11 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Greatest, Substr
 
+from . import jobs
 from .annotating import check_verdict
 from .audit import record_event, snapshot
 from .errors import InvalidInput, StaleVersion
 from .models import Annotation, Claim, ClaimStatus, Review
-from .tasks import match_checked_claim
 
 
 def agreed_verdict(annotations: list[Annotation]) -> str | None:
@@ -164,7 +164,7 @@ def review_claim(
             after=snapshot(claim, DECISION_FIELDS),
         )
         if claim.final_verdict:
-            transaction.on_commit(lambda: match_checked_claim.delay(claim.pk))
+            jobs.queue_match(claim)
     return review
 
 
@@ -264,7 +264,7 @@ def review_queue_page(
     submitted = (
         Annotation.objects.filter(state=Annotation.State.SUBMITTED)
         .select_related("annotator")
-        .prefetch_related("sources")
+        .with_sources()
         .order_by("submitted_at", "id")
     )
     claims = list(

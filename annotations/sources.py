@@ -14,13 +14,13 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from . import jobs
 from .audit import record_event
 from .extraction.cleaning import NoArticle, html_to_article
-from .models import ExtractionStatus, Source, hash_content
+from .models import Job, JobState, Source, hash_content
 
 USER_AGENT = "FactcheckWorkbench/1 (+source archiving)"
 TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
@@ -221,57 +221,46 @@ def article_text(page: str) -> str:
         raise FetchError(str(exc)) from None
 
 
-def archive_source(source_id: int) -> Source | None:
-    """Fetch the source's page and store its metadata and text snapshot on the source.
+def archive_source(source: Source, job: Job) -> None:
+    """Fetch the source's page and store its metadata and text snapshot on the source;
+    a page that cannot be archived fails the source's fetch job, with the reason.
 
     The annotator's own title and publisher are kept; fetched ones fill the blanks."""
-    source = Source.objects.filter(pk=source_id).first()
-    if source is None:
-        return None
-    Source.objects.filter(pk=source_id).update(fetch_status=ExtractionStatus.RUNNING)
     try:
         metadata = read_metadata(fetch_page(source.url))
     except FetchError as exc:
-        return record_fetch(source_id, error=str(exc))
-    return record_fetch(source_id, metadata=metadata)
+        record_fetch(source.pk, job, error=str(exc))
+    else:
+        record_fetch(source.pk, job, metadata=metadata)
 
 
 def record_fetch(
-    source_id: int, *, metadata: PageMetadata | None = None, error: str = ""
-) -> Source | None:
-    with transaction.atomic():
-        # The annotator may have removed the source (or edited it) while it was fetched.
+    source_id: int, job: Job, *, metadata: PageMetadata | None = None, error: str = ""
+) -> None:
+    with jobs.finishing(job, error=error[:2000]):
+        # The annotator may have edited the source while it was fetched.
         source = (
             Source.objects.select_for_update()
             .select_related("annotation__claim__project")
-            .filter(pk=source_id)
-            .first()
+            .get(pk=source_id)
         )
-        if source is None:
-            return None
-        if metadata is None:
-            source.fetch_status = ExtractionStatus.FAILED
-            source.fetch_error = error[:2000]
-        else:
-            source.fetch_status = ExtractionStatus.DONE
-            source.fetch_error = ""
+        if metadata is not None:
             source.title = source.title or metadata.title
             source.publisher = source.publisher or metadata.publisher
             source.published_at = metadata.published_at
             source.snapshot_text = metadata.text
             source.snapshot_sha256 = hash_content(metadata.text)
             source.fetched_at = timezone.now()
-        source.save()
+            source.save()
         record_event(
             None,
             source,
             "fetch",
             after={
                 "url": source.url,
-                "status": source.fetch_status,
-                "error": source.fetch_error,
+                "status": JobState.FAILED if error else JobState.DONE,
+                "error": error[:2000],
                 "snapshot_sha256": source.snapshot_sha256,
             },
             project=source.annotation.claim.project,
         )
-    return source

@@ -1,109 +1,172 @@
-"""Celery tasks: thin wrappers that take ids, load rows and call the domain code."""
+"""Background work, the worker side: what each kind of job runs, the loop that claims and
+runs queued jobs, the sweeper, and the two Celery tasks that start them.
+
+The same loop (`run_queued`) runs in a Celery worker, woken through the broker, and in
+`manage.py jobs work`, the embedded default's worker, which polls the job table.
+
+Import rule: this module imports the domain modules (claims, sources, exports, dashboard,
+matches) and jobs.py; nothing in the app imports it. Domain modules queue their work
+through jobs.py, which names these tasks by string, so there is no import circle and no
+import hidden inside a function."""
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import OperationalError
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, connections
 
-from .claims import mark_extraction_failed, run_extraction
-from .matches import match_claim_with_verdict
-from .models import Claim, Document, Export
+from . import jobs
+from .claims import run_extraction
+from .dashboard import run_refresh
+from .exports.jobs import discard_partial_files, run_export
+from .matches import run_matching
+from .models import Claim, Document, Export, Job, JobKind, JobState, Project, Source
 from .sources import archive_source
 
 log = logging.getLogger(__name__)
 
-MAX_RETRIES = 3
+# The database went away (or is locked for longer than the SQLite timeout): this may pass.
+DATABASE_AWAY = (OperationalError, InterfaceError)
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES)
-def extract_claims(self, document_id: int) -> None:
-    """Pre-extract the claims of one document; the outcome is recorded on the document.
+def extract(job: Job) -> None:
+    run_extraction(Document.objects.select_related("project").get(pk=job.document_id), job)
 
-    A database that went away for a moment (OperationalError) is retried with backoff; once the retries are
-    spent, or for any other error, the document is marked failed with the reason."""
+
+def fetch(job: Job) -> None:
+    archive_source(Source.objects.get(pk=job.source_id), job)
+
+
+def export(job: Job) -> None:
+    run_export(Export.objects.get(pk=job.export_id), job)
+
+
+def refresh_dashboard(job: Job) -> None:
+    run_refresh(Project.objects.select_related("rating_scale").get(pk=job.project_id), job)
+
+
+def match(job: Job) -> None:
+    run_matching(Claim.objects.select_related("project").get(pk=job.claim_id), job)
+
+
+RUNNERS: dict[str, Callable[[Job], None]] = {
+    JobKind.EXTRACT: extract,
+    JobKind.FETCH: fetch,
+    JobKind.EXPORT: export,
+    JobKind.DASHBOARD: refresh_dashboard,
+    JobKind.MATCH: match,
+}
+
+
+def run_queued(kind: str, budget_seconds: float) -> int:
+    """Claim and run queued jobs of one kind, a batch at a time, until none is left or the
+    time budget is spent. Returns how many jobs were run."""
+    deadline = time.monotonic() + budget_seconds
+    worker = jobs.worker_name()
+    ran = 0
+    while time.monotonic() < deadline:
+        batch = jobs.claim(kind, jobs.batch_size(kind), worker)
+        if not batch:
+            break
+        for index, job in enumerate(batch):
+            try:
+                run_job(job)
+            except BaseException:
+                # Stopped mid-batch (time limit, shutdown): the jobs not started go back.
+                for waiting in batch[index + 1 :]:
+                    jobs.release(waiting)
+                raise
+            ran += 1
+    return ran
+
+
+def run_job(job: Job) -> None:
+    """Run one claimed job; its runner records the outcome with the results.
+
+    A failure of the work itself is recorded with its reason. A database that went away is
+    waited for, retrying after 1, 2, 4 ... 16 s for up to JOB_DATABASE_WAIT_SECONDS; then
+    the job goes back to the queue (or fails, after JOB_MAX_ATTEMPTS tries). If even that
+    cannot be written, the job's lease runs out and the sweeper does it."""
+    if settings.JOB_RUNNER != "eager":
+        jobs.heartbeat.hold(job)
+    delay, waited = 1, 0
     try:
-        document = Document.objects.select_related("project").filter(pk=document_id).first()
-        if document is None:
-            return
-        run_extraction(document)
-    except OperationalError as exc:
-        if self.request.retries < MAX_RETRIES:
-            raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 1)) from exc
-        log.exception("extraction of document %s failed after retries", document_id)
-        mark_extraction_failed(
-            document_id, f"The database was unavailable ({MAX_RETRIES} retries): {exc}"
-        )
+        while True:
+            try:
+                RUNNERS[job.kind](job)
+                return
+            except DATABASE_AWAY as exc:
+                drop_broken_connections()
+                if waited >= settings.JOB_DATABASE_WAIT_SECONDS:
+                    log.warning("job %s: the database is still unavailable: %s", job.pk, exc)
+                    jobs.retry_or_fail(job, f"The database was unavailable ({exc}).".strip())
+                    return
+                log.warning("job %s: database error, retrying in %s s: %s", job.pk, delay, exc)
+                time.sleep(delay)
+                waited += delay
+                delay = min(delay * 2, 16)
+    except jobs.LeaseLost as exc:
+        log.warning("job %s: %s; its outcome was not recorded", job.pk, exc)
     except SoftTimeLimitExceeded:
-        mark_extraction_failed(document_id, "Extraction took longer than the time limit.")
+        jobs.fail(job, f"{job.get_kind_display()} took longer than the time limit.")
+    except DATABASE_AWAY:
+        raise  # could not even record the outcome: the lease runs out, the sweeper takes over
     except Exception as exc:
-        log.exception("extraction of document %s failed", document_id)
-        mark_extraction_failed(document_id, f"{type(exc).__name__}: {exc}")
+        log.exception("job %s (%s) failed", job.pk, job.kind)
+        jobs.fail(job, f"{type(exc).__name__}: {exc}")
+    finally:
+        jobs.heartbeat.drop(job)
+
+
+def drop_broken_connections() -> None:
+    """Close connections the database dropped, so the next query opens a new one (never
+    one inside a transaction: that is the caller's to roll back)."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
+
+
+def sweep() -> dict[str, int]:
+    """Take back the jobs of workers that stopped responding (see jobs.expire_leases),
+    clean up after those that failed for good, and wake the workers for every kind with
+    queued jobs, in case a wake-up was lost (the broker was away at commit)."""
+    failed = jobs.expire_leases()
+    for job in failed:
+        if job.kind == JobKind.EXPORT:
+            discard_partial_files(job.export)
+    kinds = jobs.queued_kinds()
+    for kind in kinds:
+        jobs.wake(kind)
+    return {"failed": len(failed), "kinds_woken": len(kinds)}
 
 
 @shared_task(
-    autoretry_for=(OperationalError,),  # the database went away for a moment
-    retry_backoff=True,
-    max_retries=3,
-    soft_time_limit=120,
-    time_limit=150,
+    name=jobs.RUN_TASK,
+    # Acknowledged after it ran, and handed to another worker if this one is lost; the job
+    # rows make a second delivery harmless (it finds nothing left to claim).
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=DATABASE_AWAY,  # the database is away: claiming failed
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=5,
 )
-def fetch_source(source_id: int) -> None:
-    """Archive the page behind one source URL; the outcome is recorded on the source."""
-    archive_source(source_id)
+def run_jobs(kind: str) -> int:
+    """Run queued jobs of one kind for up to JOB_DRAIN_SECONDS; if some are left, wake
+    another worker rather than hold this one, so that every kind gets its turn."""
+    ran = run_queued(kind, settings.JOB_DRAIN_SECONDS)
+    if settings.JOB_RUNNER == "celery" and ran:
+        if Job.objects.filter(kind=kind, state=JobState.QUEUED).exists():
+            jobs.wake(kind)
+    return ran
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
-def refresh_dashboard(project_id: int) -> None:
-    """Recompute a project's dashboard figures; a failure is recorded on the snapshot."""
-    from .dashboard import refresh_snapshot
-    from .models import DashboardSnapshot, Project
-
-    project = Project.objects.select_related("rating_scale").filter(pk=project_id).first()
-    if project is None:
-        return
-    try:
-        refresh_snapshot(project)
-    except OperationalError:
-        raise
-    except Exception as exc:
-        log.exception("dashboard refresh of project %s failed", project_id)
-        DashboardSnapshot.objects.filter(project_id=project_id).update(
-            state=DashboardSnapshot.State.FAILED, error=f"{type(exc).__name__}: {exc}"
-        )
-
-
-@shared_task(
-    autoretry_for=(OperationalError,),  # the database went away for a moment
-    retry_backoff=True,
-    max_retries=3,
-    soft_time_limit=60 * 60,
-    time_limit=65 * 60,
-)
-def build_export(export_id: int) -> None:
-    """Build one background export's file; the outcome is recorded on the Export row."""
-    from .exports.jobs import mark_export_failed, run_export
-
-    export = Export.objects.filter(pk=export_id, status=Export.Status.QUEUED).first()
-    if export is None:
-        return
-    try:
-        run_export(export)
-    except OperationalError:
-        Export.objects.filter(pk=export_id).update(status=Export.Status.QUEUED)
-        raise
-    except SoftTimeLimitExceeded:
-        mark_export_failed(export_id, "The export took longer than the time limit.")
-    except Exception as exc:
-        log.exception("export %s failed", export_id)
-        mark_export_failed(export_id, f"{type(exc).__name__}: {exc}")
-
-
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=MAX_RETRIES)
-def match_checked_claim(claim_id: int) -> None:
-    """A claim got its verdict: link the organisation's open claims that repeat it."""
-    claim = Claim.objects.select_related("project").filter(pk=claim_id).first()
-    if claim is not None:
-        match_claim_with_verdict(claim)
+@shared_task(name=jobs.SWEEP_TASK)
+def sweep_jobs() -> dict[str, int]:
+    """The periodic sweep (Celery beat, every JOB_SWEEP_SECONDS)."""
+    return sweep()

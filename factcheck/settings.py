@@ -1,8 +1,8 @@
 """Settings for the workbench: one file, driven by environment variables.
 
-With nothing set, the workbench runs embedded: a SQLite file in the data directory and
-Celery tasks executed in-process. Set DATABASE_URL and REDIS_URL for PostgreSQL and a
-real broker.
+With nothing set, the workbench runs embedded: a SQLite file in the data directory, and
+background jobs run by `manage.py jobs work` beside the web server. Set DATABASE_URL and
+REDIS_URL for PostgreSQL and Celery workers woken through Redis.
 """
 
 import os
@@ -117,7 +117,11 @@ TEMPLATES = [
 
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Health checks: a connection the database dropped (it restarted) is replaced before a
+    # request uses it, instead of failing that request.
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -239,35 +243,91 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ClaimStanceEnum": "annotations.models.Stance",
         "SourceStanceEnum": "annotations.models.Source.Stance",
-        # Extraction and source fetching share one queued/running/done/failed set.
-        "JobStatusEnum": "annotations.models.ExtractionStatus",
+        # Every kind of background job shares one queued/running/done/failed set.
+        "JobStatusEnum": "annotations.models.JobState",
         "ClaimStatusEnum": "annotations.models.ClaimStatus",
     },
 }
 
-# Celery. With REDIS_URL the tasks go to the broker; without it they run in-process,
-# chosen here explicitly rather than by probing the broker at run time.
+# Background jobs (annotations/jobs.py). Each piece of work is a row written with the data
+# it is about; JOB_RUNNER says who runs it:
+#   "celery": Celery workers, woken through the broker at REDIS_URL (the default with it);
+#   "worker": `manage.py jobs work` beside the web server, polling the job table (the
+#             embedded default, with no REDIS_URL);
+#   "eager":  in the committing process, at commit. For unit tests only.
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
-    CELERY_TASK_ALWAYS_EAGER = False
-else:
-    CELERY_BROKER_URL = "memory://localhost/"
-    CELERY_TASK_ALWAYS_EAGER = True
-    CELERY_TASK_EAGER_PROPAGATES = False
+JOB_RUNNER = env_str("JOB_RUNNER", "celery" if REDIS_URL else "worker")
+if JOB_RUNNER not in ("celery", "worker", "eager"):
+    raise ImproperlyConfigured(f"JOB_RUNNER must be celery, worker or eager, got {JOB_RUNNER!r}")
+if JOB_RUNNER == "celery" and not REDIS_URL:
+    raise ImproperlyConfigured("JOB_RUNNER=celery needs REDIS_URL")
+# A worker holds a running job under a lease that its heartbeat renews every third of it.
+# When a worker dies its jobs go back to the queue within about this long (plus a sweep).
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 30)
+# How often expired leases are taken back and the workers woken for queued jobs (Celery
+# beat, or the embedded worker's own loop).
+JOB_SWEEP_SECONDS = env_int("JOB_SWEEP_SECONDS", 10)
+# Tries per job before it fails for good with the reason (a worker that died, a database
+# that stayed away); a failure of the work itself is final at once.
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
+# How long a job waits for a database that went away before going back to the queue.
+JOB_DATABASE_WAIT_SECONDS = env_int("JOB_DATABASE_WAIT_SECONDS", 60)
+# A worker runs queued jobs of one kind for this long, then lets the other kinds have a turn.
+JOB_DRAIN_SECONDS = env_int("JOB_DRAIN_SECONDS", 60)
+# A large upload wakes up to this many workers at once (one wake-up per batch of jobs).
+JOB_WAKE_FANOUT = env_int("JOB_WAKE_FANOUT", 8)
+# Seconds one job of each kind may run before it fails with "longer than the time limit".
+JOB_TIME_LIMITS = {
+    "extract": env_int("JOB_EXTRACT_TIME_LIMIT", 10 * 60),
+    "fetch": 2 * 60,
+    "export": env_int("JOB_EXPORT_TIME_LIMIT", 60 * 60),
+    "dashboard": 10 * 60,
+    "match": 5 * 60,
+}
+
+# Celery: only the transport that wakes workers, with REDIS_URL. Every CELERY_* setting
+# configures the app (factcheck/celery.py).
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
+# At-least-once delivery: a message is acknowledged after its task ran, and given back to
+# the broker if the worker process running it dies; one message at a time per process.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis hands an unacknowledged message to another worker after this long: longer than any
+# task may run (the longest job's limit plus a drain), so a running task is never doubled.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": max(JOB_TIME_LIMITS.values()) + JOB_DRAIN_SECONDS + 10 * 60,
+    "socket_connect_timeout": 2,
+}
+# A request that commits while the broker is away must not wait long to find out: the
+# job row is already written, and the sweeper wakes the workers once the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "sweep-jobs": {
+        "task": "annotations.tasks.sweep_jobs",
+        "schedule": JOB_SWEEP_SECONDS,
+        "options": {"expires": JOB_SWEEP_SECONDS},
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # Keep a worker's database connection across tasks (Celery closes it after every task
 # otherwise); Django still drops it after CONN_MAX_AGE or when it is unusable.
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
-CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 15 * 60)
-CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 10 * 60)
+# Tasks that set none (the sweep): jobs have their own limits, above.
+CELERY_TASK_TIME_LIMIT = 5 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 # KB. Above a transformer worker's peak (about 490 MB on a 5 MB transcript), so that a prefork child is not
 # replaced, and the model reloaded, after every task; a leaking child is still replaced.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 700_000)
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # The desk: how long a claim handed out by an annotator's queue stays hers without a save.
 CLAIM_RESERVATION_MINUTES = env_int("CLAIM_RESERVATION_MINUTES", 30)
@@ -286,7 +346,7 @@ FACTCHECK_SITE_URL = env_str("FACTCHECK_SITE_URL", "")
 # Check-worthiness scorer used when a project does not choose one: "light" or "transformer".
 FACTCHECK_DEFAULT_SCORER = env_str("FACTCHECK_DEFAULT_SCORER", "light")
 # Longer documents are scored with light even in transformer projects: on two busy shared CPU cores a 5 MB
-# transcript took the transformer 221 s, so much beyond 8 MB would outrun CELERY_TASK_SOFT_TIME_LIMIT (600 s).
+# transcript took the transformer 221 s, so much beyond 8 MB would outrun JOB_EXTRACT_TIME_LIMIT (600 s).
 FACTCHECK_TRANSFORMER_MAX_CHARS = env_int("FACTCHECK_TRANSFORMER_MAX_CHARS", 8_000_000)
 
 LOGGING = {

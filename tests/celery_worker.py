@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
-from annotations.models import Document, ExtractionStatus
+from annotations.models import Document, JobState
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 60
@@ -43,9 +43,7 @@ def worker(transactional_db, settings, tmp_path):
     """A real `celery worker` process; stopped (and killed if it must be) afterwards."""
     from factcheck.celery import app
 
-    eager_before = app.conf.task_always_eager
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.task_always_eager = False  # this process only enqueues; the worker extracts
+    settings.JOB_RUNNER = "celery"  # this process only queues; the worker extracts
 
     nodename = f"pytest-{uuid.uuid4().hex[:8]}@localhost"
     log = tmp_path / "worker.log"
@@ -91,14 +89,13 @@ def worker(transactional_db, settings, tmp_path):
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
-        app.conf.task_always_eager = eager_before
 
 
 def wait_for_extraction(document_id: int, log: Path) -> Document:
     deadline = time.monotonic() + EXTRACT_TIMEOUT
     while time.monotonic() < deadline:
-        document = Document.objects.get(pk=document_id)
-        if document.extraction_status in (ExtractionStatus.DONE, ExtractionStatus.FAILED):
+        document = Document.objects.select_related("extraction_job").get(pk=document_id)
+        if document.extraction_job.state in (JobState.DONE, JobState.FAILED):
             return document
         time.sleep(0.2)
-    pytest.fail(f"document {document_id} still {document.extraction_status}:\n{log_tail(log)}")
+    pytest.fail(f"document {document_id} still {document.extraction_job.state}:\n{log_tail(log)}")

@@ -67,22 +67,12 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(autouse=True)
-def tasks_in_process(request):
-    """Run Celery tasks in-process, as without REDIS_URL, even where REDIS_URL is set (CI).
-
-    Tests marked `redis` talk to the real broker and a real worker instead. Without this,
-    a test run with REDIS_URL set would queue extraction on the broker and wait forever."""
-    if request.node.get_closest_marker("redis") is not None:
-        yield
-        return
-    from factcheck.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = before
+def jobs_at_commit(request, settings):
+    """Run background jobs in this process when their transaction commits (JOB_RUNNER
+    "eager"), whatever REDIS_URL says. Tests marked `redis` talk to the real broker and
+    real worker processes instead."""
+    if request.node.get_closest_marker("redis") is None:
+        settings.JOB_RUNNER = "eager"
 
 
 @pytest.fixture(autouse=True)

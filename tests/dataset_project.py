@@ -8,6 +8,7 @@ import datetime
 import string
 from pathlib import Path
 
+from annotations.jobs import record_extracted
 from annotations.models import Annotation, Claim, Comment, Document, Review, Source, hash_content
 
 DATA = Path(__file__).parent / "data" / "exports"
@@ -51,11 +52,9 @@ def build_small_project(project, alice, bruno, erin) -> dict[str, object]:
         byline="Jo Reporter",
         published_at=at("2024-03-05T09:00:00+00:00"),
         text=TEXT_A,
-        extraction_status="done",
     )
-    doc_b = Document.objects.create(
-        project=project, title="Budget speech", text=TEXT_B, extraction_status="done"
-    )
+    doc_b = Document.objects.create(project=project, title="Budget speech", text=TEXT_B)
+    record_extracted([doc_a, doc_b])
     c1 = claim_on(
         doc_a,
         "The council voted 7 to 2 on Tuesday to build a flood wall.",

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from annotations.models import (
     Annotation,
     Claim,
     Document,
+    Job,
+    JobKind,
+    JobState,
     Membership,
     Project,
     RatingScale,
@@ -50,14 +56,31 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.ANNOTATOR
 
 
+def an_hour_from_now() -> datetime.datetime:
+    """The lease of a job some worker is running."""
+    return timezone.now() + datetime.timedelta(hours=1)
+
+
 class DocumentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Document
+        skip_postgeneration_save = True
 
     project = factory.SubFactory(ProjectFactory)
     title = factory.Sequence(lambda n: f"Article {n}")
     text = factory.Sequence(lambda n: f"{TEXT} (edition {n})")
-    extraction_status = "done"
+
+    @factory.post_generation
+    def extraction_status(document, create, state, **kwargs):
+        """Its extraction job, in the state given (done by default)."""
+        if create:
+            Job.objects.create(
+                kind=JobKind.EXTRACT,
+                project_id=document.project_id,
+                document=document,
+                state=state or JobState.DONE,
+                lease_expires_at=an_hour_from_now() if state == JobState.RUNNING else None,
+            )
 
 
 def span_of(document: Document, text: str) -> tuple[int, int]:
@@ -93,8 +116,21 @@ class AnnotationFactory(factory.django.DjangoModelFactory):
 class SourceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Source
+        skip_postgeneration_save = True
 
     annotation = factory.SubFactory(AnnotationFactory)
     url = factory.Sequence(lambda n: f"https://evidence.example.org/{n}")
     title = "Council minutes"
     stance = "refutes"
+
+    @factory.post_generation
+    def fetch_status(source, create, state, **kwargs):
+        """Its archiving job, in the state given (done by default)."""
+        if create:
+            Job.objects.create(
+                kind=JobKind.FETCH,
+                project_id=source.annotation.claim.project_id,
+                source=source,
+                state=state or JobState.DONE,
+                lease_expires_at=an_hour_from_now() if state == JobState.RUNNING else None,
+            )

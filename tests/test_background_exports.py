@@ -12,10 +12,13 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
+from annotations import jobs as job_queue
 from annotations.exports import jobs
-from annotations.models import Export
+from annotations.exports.filters import ExportFilters
+from annotations.models import Export, Job, JobKind
 
 from .dataset_project import build_small_project
+from .support.jobs import run_queued_jobs
 
 
 @pytest.fixture
@@ -65,7 +68,7 @@ def test_progress_is_written_while_the_export_runs(project, annotator, small, mo
 
     monkeypatch.setattr(rows, "CHUNK_SIZE", 1)
     monkeypatch.setattr(jobs, "PROGRESS_EVERY", 1)
-    export = Export.objects.create(project=project, requested_by=annotator, format="jsonl")
+    export = jobs.request_export(project, annotator, "jsonl", ExportFilters())
     seen = []
     real_chunks = jobs.export_chunks
 
@@ -74,18 +77,18 @@ def test_progress_is_written_while_the_export_runs(project, annotator, small, mo
 
         def on_read(done):
             report(done)
-            row = Export.objects.get(pk=export.pk)
-            seen.append((row.status, row.rows_done, row.rows_total))
+            row = Export.objects.select_related("job").get(pk=export.pk)
+            seen.append((row.job.state, row.rows_done, row.rows_total))
 
         progress.on_read = on_read
         return real_chunks(project, name, filters, progress)
 
     monkeypatch.setattr(jobs, "export_chunks", watched_chunks)
-    jobs.run_export(export)
+    run_queued_jobs(JobKind.EXPORT)
     assert seen == [("running", n, 4) for n in (1, 2, 3, 4)]
-    export.refresh_from_db()
-    assert (export.status, export.rows_done, export.row_count) == ("done", 4, 4)
-    assert export.finished_at is not None
+    export = Export.objects.select_related("job").get(pk=export.pk)
+    assert (export.job.state, export.rows_done, export.row_count) == ("done", 4, 4)
+    assert export.job.finished_at is not None
 
 
 def test_a_failed_export_records_its_error(
@@ -125,7 +128,7 @@ def test_members_download_from_the_page(
         )
     assert response.status_code == 302
     export = Export.objects.get(project=project)
-    assert export.status == "done" and export.row_count == 1
+    assert export.job.state == "done" and export.row_count == 1
     page = client.get(f"/projects/{project.slug}/export/")
     assert f"/exports/{export.pk}/download/" in page.content.decode()
     download = client.get(f"/exports/{export.pk}/download/")
@@ -145,12 +148,12 @@ def test_it_rejects_other_projects(api, project, stranger):
 
 
 def finished_export(project, editor, days_ago: float) -> Export:
-    export = jobs.run_export(
-        Export.objects.create(project=project, requested_by=editor, format="csv")
-    )
+    export = Export.objects.create(project=project, requested_by=editor, format="csv")
+    job_queue.queue_export(export)
+    run_queued_jobs(JobKind.EXPORT)
     finished = timezone.now() - datetime.timedelta(days=days_ago)
-    Export.objects.filter(pk=export.pk).update(finished_at=finished)
-    export.refresh_from_db()
+    Job.objects.filter(export=export).update(finished_at=finished)
+    export = Export.objects.select_related("job").get(pk=export.pk)
     assert default_storage.exists(export.file)
     return export
 
@@ -161,10 +164,17 @@ def test_exports_past_their_retention_are_deleted_with_their_files(
     settings.EXPORT_RETENTION_DAYS = 7
     old = finished_export(project, editor, days_ago=8)
     recent = finished_export(project, editor, days_ago=1)
-    running = Export.objects.create(project=project, format="csv", status=Export.Status.RUNNING)
+    running = Export.objects.create(project=project, format="csv")
+    Job.objects.create(
+        kind=JobKind.EXPORT,
+        project=project,
+        export=running,
+        state="running",
+        lease_expires_at=timezone.now() + datetime.timedelta(minutes=1),
+    )
     body = api(editor).get(f"/api/exports/{recent.pk}/").json()
     expires = datetime.datetime.fromisoformat(body["expires_at"])
-    assert expires == recent.finished_at + datetime.timedelta(days=7)
+    assert expires == recent.job.finished_at + datetime.timedelta(days=7)
 
     # Requesting an export prunes the old ones.
     with django_capture_on_commit_callbacks(execute=True):

@@ -51,4 +51,4 @@ def test_pasted_sources_are_archived_reordered_and_removed(
     annotation = Annotation.objects.get(claim=claim, annotator=annotator)
     (source,) = annotation.sources.all()
     assert source.url == f"{server}/article"
-    assert source.fetch_status == "done" and source.snapshot_sha256
+    assert source.fetch_job.state == "done" and source.snapshot_sha256

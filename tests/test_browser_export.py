@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from annotations.models import Export, Membership, Role
+from annotations.models import Export, Job, JobKind, Membership, Role
 from tests.factories import ProjectFactory, UserFactory
 
 from .browser import launch_chromium
@@ -24,7 +24,14 @@ def test_the_export_page_shows_live_progress(live_server):
     user = UserFactory(username="ed")
     Membership.objects.create(project=project, user=user, role=Role.EDITOR)
     export = Export.objects.create(
-        project=project, requested_by=user, format="jsonl", status="running", rows_total=400
+        project=project, requested_by=user, format="jsonl", rows_total=400
+    )
+    Job.objects.create(
+        kind=JobKind.EXPORT,
+        project=project,
+        export=export,
+        state="running",
+        lease_expires_at=datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC),
     )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
@@ -43,12 +50,10 @@ def test_the_export_page_shows_live_progress(live_server):
         page.screenshot(path=str(SCREENSHOTS / "export-progress.png"), full_page=True)
 
         Export.objects.filter(pk=export.pk).update(
-            status="done",
-            rows_done=400,
-            row_count=400,
-            sha256="ab" * 32,
-            file="x",
-            finished_at=datetime.datetime(2026, 11, 30, 9, 15, tzinfo=datetime.UTC),
+            rows_done=400, row_count=400, sha256="ab" * 32, file="x"
+        )
+        Job.objects.filter(export=export).update(
+            state="done", finished_at=datetime.datetime(2026, 11, 30, 9, 15, tzinfo=datetime.UTC)
         )
         expect(row.locator(".file a")).to_have_text("Download")
         expect(row.locator(".file a")).to_have_attribute("href", f"/exports/{export.pk}/download/")

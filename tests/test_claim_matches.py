@@ -4,10 +4,10 @@ import pytest
 
 from annotations.claims import run_extraction
 from annotations.matches import matchers
-from annotations.models import Claim, ClaimMatch, ClaimStatus, Project
-from annotations.tasks import extract_claims, match_checked_claim
+from annotations.models import Claim, ClaimMatch, ClaimStatus, JobKind, Project
 
 from .factories import ClaimFactory, DocumentFactory, ProjectFactory
+from .support.jobs import run_queued_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def add_document(api, user, project, text, capture):
         )
     assert response.status_code == 201, response.json()
     assert len(callbacks) == 1, "the upload queues one extraction on commit"
-    extract_claims.apply(args=(response.json()["id"],))
+    run_queued_jobs(JobKind.EXTRACT)
     return response.json()["id"]
 
 
@@ -124,7 +124,7 @@ def test_a_new_verdict_links_open_claims_that_repeat_it(
         )
     assert response.status_code == 201, response.json()
     assert len(callbacks) == 1, "the verdict queues one matching task on commit"
-    match_checked_claim.apply(args=(earlier.pk,))
+    run_queued_jobs(JobKind.MATCH)
     assert ClaimMatch.objects.get(claim=open_claim).matched_claim == earlier
 
 

@@ -8,13 +8,14 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import OperationalError
 
 from annotations import claims as claims_module
+from annotations import jobs
 from annotations.claims import update_claim
 from annotations.extraction import scoring
-from annotations.models import Claim, ClaimStatus, Project
-from annotations.tasks import extract_claims
+from annotations.models import Claim, ClaimStatus, Document, JobKind, Project
 
 from .celery_worker import wait_for_extraction
 from .factories import DocumentFactory
+from .support.jobs import run_queued_jobs
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT = (
@@ -27,6 +28,14 @@ TEXT = (
 @pytest.fixture
 def document(project):
     return DocumentFactory(project=project, text=TEXT, extraction_status="queued")
+
+
+def extract(document: Document) -> None:
+    """(Re-)extract the document's claims as a worker would, then reload it."""
+    jobs.rerun(document.extraction_job)
+    run_queued_jobs(JobKind.EXTRACT)
+    document.refresh_from_db()
+    document.extraction_job.refresh_from_db()
 
 
 def fail_with(monkeypatch, *errors):
@@ -45,46 +54,45 @@ def fail_with(monkeypatch, *errors):
 @pytest.mark.django_db
 def test_it_records_a_failure_with_its_reason(document, monkeypatch):
     fail_with(monkeypatch, ValueError("the text could not be split"))
-    extract_claims.apply(args=(document.pk,))
-    document.refresh_from_db()
-    assert document.extraction_status == "failed"
-    assert document.extraction_error == "ValueError: the text could not be split"
+    extract(document)
+    assert document.extraction_job.state == "failed"
+    assert document.extraction_job.error == "ValueError: the text could not be split"
 
 
 @pytest.mark.django_db
 def test_it_records_the_time_limit(document, monkeypatch):
     fail_with(monkeypatch, SoftTimeLimitExceeded())
-    extract_claims.apply(args=(document.pk,))
-    document.refresh_from_db()
-    assert (document.extraction_status, document.extraction_error) == (
+    extract(document)
+    assert (document.extraction_job.state, document.extraction_job.error) == (
         "failed",
-        "Extraction took longer than the time limit.",
+        "Claim extraction took longer than the time limit.",
     )
 
 
 @pytest.mark.django_db
 def test_it_retries_a_database_that_went_away(document, monkeypatch):
     fail_with(monkeypatch, OperationalError("server closed the connection"))
-    extract_claims.apply(args=(document.pk,))
-    document.refresh_from_db()
-    assert document.extraction_status == "done"
+    extract(document)
+    assert document.extraction_job.state == "done"
     assert document.claims.exists()
 
 
 @pytest.mark.django_db
-def test_it_gives_up_after_the_retries_and_says_why(document, monkeypatch):
+def test_it_gives_up_after_the_retries_and_says_why(document, monkeypatch, settings):
+    settings.JOB_DATABASE_WAIT_SECONDS = 0  # each attempt gives up at once
     fail_with(monkeypatch, *[OperationalError("server closed the connection")] * 4)
-    extract_claims.apply(args=(document.pk,))
-    document.refresh_from_db()
-    assert document.extraction_status == "failed"
-    assert "database was unavailable" in document.extraction_error
+    extract(document)
+    assert document.extraction_job.state == "failed"
+    assert document.extraction_job.attempts == 3
+    assert "database was unavailable" in document.extraction_job.error
+    assert "Gave up after 3 attempts" in document.extraction_job.error
 
 
 @pytest.mark.django_db
 def test_re_extraction_with_a_new_model_keeps_every_claim_a_person_touched(
     api, project, document, annotator, editor, monkeypatch
 ):
-    extract_claims.apply(args=(document.pk,))
+    extract(document)
     first = list(document.claims.order_by("start"))
     assert len(first) >= 5
     annotated, edited, reviewed = first[0], first[1], first[2]
@@ -112,7 +120,7 @@ def test_re_extraction_with_a_new_model_keeps_every_claim_a_person_touched(
         "scorer_version",
         lambda scorer="light": "light-2099.01.01-newmodel",
     )
-    extract_claims.apply(args=(document.pk,))
+    extract(document)
 
     document.refresh_from_db()
     assert document.extractor_version == "light-2099.01.01-newmodel"
@@ -135,7 +143,7 @@ def test_the_pages_say_when_the_transformer_is_missing(
 ):
     monkeypatch.setattr(scoring, "transformer_installed", lambda *a: False)
     Project.objects.filter(pk=project.pk).update(scorer="transformer")
-    extract_claims.apply(args=(document.pk,))
+    extract(document)
     client.force_login(annotator)
     document.refresh_from_db()
     assert document.extractor_version.startswith("light-")
@@ -147,7 +155,7 @@ def test_the_pages_say_when_the_transformer_is_missing(
 
 @pytest.mark.django_db
 def test_the_pages_say_nothing_when_light_was_asked_for(client, project, annotator, document):
-    extract_claims.apply(args=(document.pk,))
+    extract(document)
     client.force_login(annotator)
     assert "not installed" not in client.get(f"/documents/{document.pk}/").content.decode()
     assert "not installed" not in client.get(f"/projects/{project.slug}/").content.decode()
@@ -176,7 +184,7 @@ def test_a_real_worker_extracts_and_links_checked_claims(worker, api, project, a
     )
     assert response.status_code == 201, response.json()
     document = wait_for_extraction(response.json()["id"], worker)
-    assert document.extraction_status == "done", document.extraction_error
+    assert document.extraction_job.state == "done", document.extraction_job.error
     taxes = document.claims.get(text__startswith="Taxes")
     assert taxes.matches.get().matched_claim.final_verdict == "false"
     assert all(TEXT[c.start : c.end] == c.text for c in document.claims.all())
@@ -188,9 +196,8 @@ def test_a_document_too_long_for_the_transformer_is_scored_with_light_and_says_s
 ):
     settings.FACTCHECK_TRANSFORMER_MAX_CHARS = 10
     Project.objects.filter(pk=project.pk).update(scorer="transformer")
-    extract_claims.apply(args=(document.pk,))
-    document.refresh_from_db()
-    assert document.extraction_status == "done"
+    extract(document)
+    assert document.extraction_job.state == "done"
     assert document.extractor_version.startswith("light-")
     client.force_login(annotator)
     page = client.get(f"/documents/{document.pk}/").content.decode()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from annotations.models import Claim, ExtractionStatus
+from annotations.models import Claim, JobState
 
 from .celery_worker import wait_for_extraction
 
@@ -34,10 +34,10 @@ def test_the_worker_extracts_a_document_ingested_through_the_api(worker, project
     )
     assert response.status_code == 201, response.json()
     # Not run in-process: the row is queued until the worker picks the task up.
-    assert response.json()["extraction_status"] == ExtractionStatus.QUEUED
+    assert response.json()["extraction_status"] == JobState.QUEUED
 
     document = wait_for_extraction(response.json()["id"], worker)
-    assert document.extraction_status == ExtractionStatus.DONE, document.extraction_error
+    assert document.extraction_job.state == JobState.DONE, document.extraction_job.error
     assert document.extractor_version
 
     claims = api(annotator).get(f"/api/projects/{project.slug}/claims/").json()["results"]
@@ -45,7 +45,7 @@ def test_the_worker_extracts_a_document_ingested_through_the_api(worker, project
     assert {claim["document"] for claim in claims} == {document.pk}
     for claim in claims:
         assert text[claim["start"] : claim["end"]] == claim["text"]
-    assert "extract_claims" in worker.read_text()
+    assert "annotations.tasks.run_jobs" in worker.read_text()
 
 
 REFUSED_MARKER = "REFUSED-BY-THE-DATABASE"

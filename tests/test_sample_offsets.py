@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from annotations.models import Document, ExtractionStatus
+from annotations.models import Document, JobState
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,8 @@ def test_every_claim_of_the_sample_slices_the_stored_text(
         call_command("ingest", "--project", project.slug, "--user", "alice", str(sample))
 
     document = Document.objects.get(project=project)
-    assert document.extraction_status == ExtractionStatus.DONE, document.extraction_error
+    job = document.extraction_job
+    assert job.state == JobState.DONE, job.error
     assert document.title.startswith("Putin and Trump Make Progress on Ukraine")
     assert "Joint Base Elmendorf-Richardson" in document.text
     assert "«" in document.text and "—" in document.text  # the awkward characters survived

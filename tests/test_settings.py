@@ -24,9 +24,14 @@ django.setup()
 from factcheck.celery import app
 print(json.dumps({
     "debug": settings.DEBUG,
-    "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "runner": settings.JOB_RUNNER,
     "app_eager": bool(app.conf.task_always_eager),
     "broker": app.conf.broker_url,
+    "acks_late": app.conf.task_acks_late,
+    "reject_on_worker_lost": app.conf.task_reject_on_worker_lost,
+    "prefetch": app.conf.worker_prefetch_multiplier,
+    "visibility_timeout": app.conf.broker_transport_options.get("visibility_timeout"),
+    "longest_job": max(settings.JOB_TIME_LIMITS.values()) + settings.JOB_DRAIN_SECONDS,
     "engine": settings.DATABASES["default"]["ENGINE"],
 }))
 """
@@ -109,18 +114,38 @@ def test_it_uses_postgresql_with_a_database_url(tmp_path):
     assert settings["engine"] == "django.db.backends.postgresql"
 
 
-def test_it_runs_tasks_in_process_without_redis(tmp_path):
+def test_without_redis_jobs_wait_for_the_job_table_worker(tmp_path):
     settings = probe(tmp_path, SECRET_KEY="x")
-    assert settings["eager"] is True
-    assert settings["app_eager"] is True
-    assert settings["broker"].startswith("memory://")
+    assert settings["runner"] == "worker"
+    # Never in the request, even in the embedded default: eager is for unit tests only.
+    assert settings["app_eager"] is False
 
 
-def test_it_sends_tasks_to_the_broker_with_redis(tmp_path):
+def test_with_redis_workers_are_woken_through_the_broker(tmp_path):
     settings = probe(tmp_path, SECRET_KEY="x", REDIS_URL="redis://127.0.0.1:6379/9")
-    assert settings["eager"] is False
+    assert settings["runner"] == "celery"
     assert settings["app_eager"] is False
     assert settings["broker"] == "redis://127.0.0.1:6379/9"
+
+
+def test_delivery_is_at_least_once_and_never_doubled_while_a_task_runs(tmp_path):
+    settings = probe(tmp_path, SECRET_KEY="x", REDIS_URL="redis://127.0.0.1:6379/9")
+    assert settings["acks_late"] is True
+    assert settings["reject_on_worker_lost"] is True
+    assert settings["prefetch"] == 1
+    assert settings["visibility_timeout"] > settings["longest_job"]
+
+
+def test_it_rejects_an_unknown_job_runner(tmp_path):
+    result = load_settings(tmp_path, SECRET_KEY="x", JOB_RUNNER="threads")
+    assert result.returncode != 0
+    assert "JOB_RUNNER must be celery, worker or eager" in result.stderr
+
+
+def test_it_refuses_the_celery_runner_without_a_broker(tmp_path):
+    result = load_settings(tmp_path, SECRET_KEY="x", JOB_RUNNER="celery")
+    assert result.returncode != 0
+    assert "JOB_RUNNER=celery needs REDIS_URL" in result.stderr
 
 
 @pytest.mark.parametrize("value", ["1", "true", "YES", "on"])

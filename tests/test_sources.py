@@ -4,7 +4,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from annotations.models import AuditEvent, Source
+from annotations.models import AuditEvent, Job, Source
 from annotations.sources import FetchError, fetch_page
 
 from .factories import ClaimFactory, DocumentFactory
@@ -94,7 +94,7 @@ def test_pasting_a_url_archives_the_page(
     assert response.status_code == 200, response.json()
     # Without a broker the task ran in-process; the answer shows what was queued.
     source = Source.objects.get()
-    assert source.fetch_status == "done", source.fetch_error
+    assert source.fetch_job.state == "done", source.fetch_job.error
     assert source.title == "Council minutes, 12 March"
     assert source.publisher == "Harbour Gazette"
     assert source.published_at.isoformat() == "2026-03-12T09:30:00+00:00"
@@ -115,8 +115,8 @@ def test_a_private_address_is_refused(
     with django_capture_on_commit_callbacks(execute=True):
         put(api, annotator, claim, 0, [{"url": f"{server}/article"}])
     source = Source.objects.get()
-    assert source.fetch_status == "failed"
-    assert "private or local address" in source.fetch_error
+    assert source.fetch_job.state == "failed"
+    assert "private or local address" in source.fetch_job.error
     assert source.snapshot_text == ""
 
 
@@ -169,8 +169,9 @@ def test_autosave_keeps_the_snapshot_and_reorders_and_removes(
         put(api, annotator, claim, 0, [{"url": first}, {"url": second}, {"url": third}])
     archived = Source.objects.get(url=first)
     Source.objects.filter(pk=archived.pk).update(
-        snapshot_text="kept", snapshot_sha256="abc", fetch_status="done", title="Fetched title"
+        snapshot_text="kept", snapshot_sha256="abc", title="Fetched title"
     )
+    Job.objects.filter(source=archived).update(state="done")
     response = put(api, annotator, claim, 1, [{"url": third}, {"url": first, "quote": "5 to 4"}])
     assert response.status_code == 200, response.json()
     sources = response.json()["sources"]

@@ -18,12 +18,16 @@ from ..exports import FORMATS
 from ..exports.filters import ExportFilters
 from ..exports.jobs import export_file_response, request_export
 from ..imports import IMPORT_FORMATS, import_dataset
-from ..models import Export
+from ..models import Export, JobState
 from .serializers import StrictSerializer
 
 
 class ExportSerializer(serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # Where it stands: its job's state and, when it failed, why.
+    status = serializers.ChoiceField(source="job.state", choices=JobState.choices, read_only=True)
+    error = serializers.CharField(source="job.error", read_only=True)
+    finished_at = serializers.DateTimeField(source="job.finished_at", read_only=True)
     requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     download_url = serializers.SerializerMethodField()
     expires_at = serializers.DateTimeField(
@@ -51,7 +55,7 @@ class ExportSerializer(serializers.ModelSerializer):
         ]
 
     def get_download_url(self, export: Export) -> str | None:
-        if export.status != Export.Status.DONE:
+        if export.job.state != JobState.DONE:
             return None
         return reverse("api:export-download", args=[export.pk], request=self.context.get("request"))
 
@@ -76,7 +80,7 @@ class ImportInputSerializer(StrictSerializer):
 def member_exports(user):
     """Exports of the user's projects: the only ones that exist for them."""
     return Export.objects.filter(project__memberships__user=user).select_related(
-        "project", "requested_by"
+        "project", "requested_by", "job"
     )
 
 
@@ -109,7 +113,7 @@ class ExportListCreate(generics.ListAPIView):
         name = data.pop("format")
         filters = ExportFilters.from_params({k: str(v) for k, v in data.items()})
         export = request_export(project, request.user, name, filters)
-        export.refresh_from_db()
+        export = member_exports(request.user).get(pk=export.pk)
         return Response(
             ExportSerializer(export, context={"request": request}).data,
             status=status.HTTP_202_ACCEPTED,
@@ -127,9 +131,12 @@ class ExportDownload(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     def get(self, request: Request, pk: int) -> FileResponse | Response:
         export = get_export_for_user(request.user, pk)
-        if export.status != Export.Status.DONE:
+        if export.job.state != JobState.DONE:
             return Response(
-                {"detail": f"This export is {export.status}, not ready.", "status": export.status},
+                {
+                    "detail": f"This export is {export.job.get_state_display().lower()}, not ready.",
+                    "status": export.job.state,
+                },
                 status=status.HTTP_409_CONFLICT,
             )
         return export_file_response(export)

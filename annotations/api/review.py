@@ -17,8 +17,8 @@ from .. import access
 from ..agreement import parse_period, project_agreement
 from ..audit import audit_log_lines, claim_events, event_record
 from ..comments import add_comment
-from ..dashboard import current_snapshot
-from ..models import Claim, Comment
+from ..dashboard import current_snapshot, refresh_job
+from ..models import Claim, Comment, JobState
 from ..review import REVIEW_PAGE_SIZE, returned_claims, review_queue_page, set_lock
 from ..views.history import AUDIT_FORMATS
 from .serializers import AnnotationSerializer, ClaimSerializer, StrictSerializer
@@ -186,11 +186,14 @@ class ProjectDashboard(APIView):
     def get(self, request: Request, slug: str) -> Response:
         project, _ = access.get_project_for_user(request.user, slug, review=True)
         snapshot = current_snapshot(project)
+        job = refresh_job(project)
         return Response(
             {
                 **snapshot.figures,
                 "computed_at": snapshot.computed_at,
-                "refresh": snapshot.get_state_display(),
+                # The latest refresh: queued, running, done or failed (with its error).
+                "refresh": job.state if job else "done",
+                "refresh_error": job.error if job and job.state == JobState.FAILED else "",
             }
         )
 

@@ -7,6 +7,7 @@ from ..models import (
     Claim,
     ClaimMatch,
     Document,
+    JobState,
     Project,
     RatingLabel,
     RatingScale,
@@ -75,6 +76,12 @@ class ProjectSerializer(StrictModelSerializer):
 
 class DocumentSerializer(serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # Where the extraction of its claims stands (its extraction job).
+    extraction_status = serializers.ChoiceField(
+        source="extraction_job.state", choices=JobState.choices, read_only=True
+    )
+    extraction_error = serializers.CharField(source="extraction_job.error", read_only=True)
+    extraction_attempts = serializers.IntegerField(source="extraction_job.attempts", read_only=True)
 
     class Meta:
         model = Document
@@ -91,6 +98,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "content_hash",
             "extraction_status",
             "extraction_error",
+            "extraction_attempts",
             "extractor_version",
             "created_at",
         ]
@@ -160,6 +168,13 @@ class SourceSerializer(StrictModelSerializer):
 
 
 class SourceOutputSerializer(serializers.ModelSerializer):
+    # Where the archiving of the page stands; null for a source that is not archived here
+    # (imported with its annotation).
+    fetch_status = serializers.ChoiceField(
+        source="fetch_job.state", choices=JobState.choices, default=None, read_only=True
+    )
+    fetch_error = serializers.CharField(source="fetch_job.error", default="", read_only=True)
+
     class Meta:
         model = Source
         fields = [

@@ -121,7 +121,7 @@ class DocumentListCreate(generics.ListCreateAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        documents = self.get_project().documents.all()
+        documents = self.get_project().documents.select_related("extraction_job")
         params = self.request.query_params
         if params.get("q"):
             # Trigram indexes serve this on PostgreSQL (migration document_list_index).
@@ -130,7 +130,7 @@ class DocumentListCreate(generics.ListCreateAPIView):
             )
         if params.get("extraction_status"):
             documents = documents.filter(
-                extraction_status__in=split_list(params["extraction_status"])
+                extraction_job__state__in=split_list(params["extraction_status"])
             )
         return documents
 
@@ -228,7 +228,7 @@ class MyAnnotation(APIView):
     def get(self, request: Request, pk: int) -> Response:
         claim, _ = access.get_claim_for_user(request.user, pk)
         annotation = get_object_or_404(
-            Annotation.objects.prefetch_related("sources"), claim=claim, annotator=request.user
+            Annotation.objects.with_sources(), claim=claim, annotator=request.user
         )
         return Response(AnnotationSerializer(annotation).data)
 

@@ -20,6 +20,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from .. import jobs
 from ..audit import record_event, snapshot
 from ..errors import InvalidInput
 from ..ingest import decode_upload
@@ -29,7 +30,6 @@ from ..models import (
     Claim,
     Comment,
     Document,
-    ExtractionStatus,
     Project,
     Review,
     Source,
@@ -321,11 +321,12 @@ def create_documents(
             published_at=record.published_at,
             language=record.language,
             created_by=actor,
-            extraction_status=ExtractionStatus.DONE,
             extractor_version=f"import:{fmt}",
         )
         record_event(actor, document, "import", after=snapshot(document))
         documents[record.key] = document
+    # They come with their claims: nothing to extract.
+    jobs.record_extracted(documents.values())
     return documents
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import access
 from ..agreement import parse_period, project_agreement
-from ..dashboard import charts, current_snapshot
+from ..dashboard import charts, current_snapshot, refresh_job
 from ..errors import InvalidInput
 from ..forms import PeriodForm
 from ..review import returned_claims
@@ -27,6 +27,7 @@ def project_dashboard(request: HttpRequest, slug: str) -> TemplateResponse:
             "project": project,
             "membership": membership,
             "snapshot": snapshot,
+            "refresh": refresh_job(project),
             "data": snapshot.figures,
             "charts": charts(snapshot.figures),
         },
@@ -38,7 +39,7 @@ def project_dashboard(request: HttpRequest, slug: str) -> TemplateResponse:
 def dashboard_refresh(request: HttpRequest, slug: str) -> HttpResponse:
     project, _ = access.get_project_for_user(request.user, slug, review=True)
     current_snapshot(project, refresh=True)
-    messages.info(request, "The figures are being recomputed; reload in a moment.")
+    messages.info(request, "The figures are being recomputed.")
     return redirect("annotations:dashboard", slug=project.slug)
 
 

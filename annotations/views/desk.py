@@ -63,7 +63,7 @@ def desk_data(document: Document, claims: list[Claim], user, current_id: int | N
     mine = (
         Annotation.objects.filter(claim__document=document, annotator=user)
         .select_related("annotator")
-        .prefetch_related("sources")
+        .with_sources()
     )
     labels = project.rating_scale.labels.all()
     return {

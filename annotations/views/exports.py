@@ -15,7 +15,7 @@ from ..errors import InvalidInput
 from ..exports.jobs import export_file_response, request_export
 from ..forms import ExportForm, ImportForm
 from ..imports import DatasetErrors, import_dataset
-from ..models import Export, Membership, Project
+from ..models import Export, JobState, Membership, Project
 
 
 def render_page(
@@ -34,7 +34,7 @@ def render_page(
         "membership": membership,
         "form": form or ExportForm(project=project),
         "import_form": import_form or ImportForm(),
-        "exports": project.exports.select_related("requested_by")[:10],
+        "exports": project.exports.select_related("requested_by", "job")[:10],
         "summary": summary,
         "import_errors": import_errors,
     }
@@ -77,9 +77,9 @@ def export_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def export_download(request: HttpRequest, pk: int) -> HttpResponse:
-    export = get_object_or_404(Export.objects.select_related("project"), pk=pk)
+    export = get_object_or_404(Export.objects.select_related("project", "job"), pk=pk)
     access.check_role(access.get_membership(request.user, export.project), review=True)
-    if export.status != Export.Status.DONE:
+    if export.job.state != JobState.DONE:
         messages.error(request, "That export is not ready yet.")
         return redirect("annotations:export", slug=export.project.slug)
     return export_file_response(export)

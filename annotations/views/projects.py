@@ -44,7 +44,11 @@ def project_create(request: HttpRequest) -> HttpResponse:
 def project_detail(request: HttpRequest, slug: str) -> TemplateResponse:
     project, membership = access.get_project_for_user(request.user, slug)
     counts = dict(project.claims.values_list("status").annotate(n=Count("id")).order_by())
-    documents = project.documents.defer("text").annotate(n_claims=Count("claims"))
+    documents = (
+        project.documents.defer("text")
+        .select_related("extraction_job")
+        .annotate(n_claims=Count("claims"))
+    )
     return TemplateResponse(
         request,
         "annotations/project_detail.html",

@@ -2,13 +2,14 @@
 (function () {
   "use strict";
   const POLL_MS = 1000;
+  const LABELS = { queued: "Waiting for a worker", running: "Running", done: "Done", failed: "Failed" };
 
   function render(row, data) {
     const bar = row.querySelector("progress");
     const text = row.querySelector(".progress-text");
     bar.max = data.rows_total || 1;
     bar.value = data.rows_done;
-    const label = data.status.charAt(0).toUpperCase() + data.status.slice(1);
+    const label = LABELS[data.status] || data.status;
     text.textContent =
       data.rows_total === null ? label : `${label} · ${data.rows_done} of ${data.rows_total} claims`;
     row.dataset.status = data.status;
