@@ -31,9 +31,10 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-# Serve on http://127.0.0.1:8000 with a demo project and demo logins.
-# Embedded by default (SQLite in ./data, tasks in-process); with REDIS_URL set a
-# Celery worker is started beside the web server.
+# Serve on http://127.0.0.1:8000 with a demo project and demo logins, with the
+# background workers beside the web server: embedded by default (SQLite in ./data, the
+# job-table worker `manage.py jobs work`); with REDIS_URL set, a Celery worker and
+# Celery beat (the sweeper) instead. They stop with the server.
 run: install
 	@mkdir -p $(DATA_DIR)
 	@test -s $(DATA_DIR)/secret_key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $(DATA_DIR)/secret_key
@@ -42,9 +43,12 @@ run: install
 	$(BIN)/python manage.py collectstatic --noinput -v0 && \
 	$(BIN)/python manage.py seed_demo && \
 	if [ -n "$$REDIS_URL" ]; then \
-		$(BIN)/celery -A factcheck worker --loglevel=info --concurrency=2 & \
-		trap 'kill $$!' EXIT; \
+		$(BIN)/celery -A factcheck worker --loglevel=info --concurrency=2 & workers="$$!"; \
+		$(BIN)/celery -A factcheck beat --loglevel=info & workers="$$workers $$!"; \
+	else \
+		$(BIN)/python manage.py jobs work & workers="$$!"; \
 	fi; \
+	trap 'kill $$workers' EXIT; \
 	$(BIN)/gunicorn factcheck.wsgi --bind 127.0.0.1:8000 --workers 2 --threads 4 --access-logfile -
 
 lint: install-test

@@ -12,6 +12,7 @@ import hidden inside a function."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 
@@ -63,25 +64,28 @@ RUNNERS: dict[str, Callable[[Job], None]] = {
 }
 
 
-def run_queued(kind: str, budget_seconds: float) -> int:
-    """Claim and run queued jobs of one kind, a batch at a time, until none is left or the
-    time budget is spent. Returns how many jobs were run."""
+def run_queued(kind: str, budget_seconds: float, stop: threading.Event | None = None) -> int:
+    """Claim and run queued jobs of one kind, a batch at a time, until none is left, the
+    time budget is spent or `stop` is set. Returns how many jobs were run."""
     deadline = time.monotonic() + budget_seconds
     worker = jobs.worker_name()
     ran = 0
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not (stop and stop.is_set()):
         batch = jobs.claim(kind, jobs.batch_size(kind), worker)
         if not batch:
             break
-        for index, job in enumerate(batch):
-            try:
+        started = 0
+        try:
+            for job in batch:
+                if stop and stop.is_set():
+                    break
+                started += 1
                 run_job(job)
-            except BaseException:
-                # Stopped mid-batch (time limit, shutdown): the jobs not started go back.
-                for waiting in batch[index + 1 :]:
-                    jobs.release(waiting)
-                raise
-            ran += 1
+                ran += 1
+        finally:
+            # Stopped mid-batch (shutdown, time limit): the jobs not started go back.
+            for waiting in batch[started:]:
+                jobs.release(waiting)
     return ran
 
 

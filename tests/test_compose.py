@@ -69,8 +69,9 @@ def test_it_refuses_to_start_without_a_database_password(tmp_path):
     assert "POSTGRES_PASSWORD" in result.stderr
 
 
-def test_web_and_worker_share_one_anchor():
+def test_web_worker_and_beat_share_one_anchor():
     text = COMPOSE_FILE.read_text()
-    assert text.count("<<: *app") == 2
-    assert "celery" in text and "gunicorn factcheck.wsgi" in text
+    assert text.count("<<: *app") == 3
+    assert "gunicorn factcheck.wsgi" in text
+    assert '"worker"' in text and '"beat"' in text  # the sweeper runs beside the workers
     assert text.count("condition: service_healthy") == 2
