@@ -82,6 +82,15 @@ def run_extraction(document: Document, job: Job | None = None) -> int:
         return store_candidates(document, candidates, version)
 
 
+def extract_again(document: Document, user) -> Job:
+    """Queue the document's claim extraction again: after it failed or stalled, or to score
+    it with a newer model. Claims people have worked on are kept (see store_candidates)."""
+    with transaction.atomic():
+        job = jobs.rerun(document.extraction_job)
+        record_event(user, document, "extract", after={"job": job.pk})
+    return job
+
+
 def check_span(document: Document, start: int, end: int, text: str) -> None:
     """A claim's span must lie inside its document and its text be exactly that slice."""
     if not (0 <= start < end <= len(document.text)):

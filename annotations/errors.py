@@ -34,5 +34,9 @@ class StaleVersion(Exception):
         self.current_version = current_version
 
 
+class Busy(Exception):
+    """The work asked for is already in progress (answered with 409)."""
+
+
 class NotAllowed(Exception):
     """The user may see the object but not do this to it (answered with 403)."""

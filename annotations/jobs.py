@@ -29,10 +29,11 @@ from contextlib import contextmanager
 from celery import current_app
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from kombu.exceptions import KombuError
 
+from .errors import Busy
 from .models import Claim, Document, Export, Job, JobKind, JobState, Project, Source
 
 log = logging.getLogger(__name__)
@@ -151,17 +152,13 @@ def queue_match(claim: Claim) -> Job:
     return job
 
 
-class NotRerunnable(Exception):
-    """A job that is running under a live lease cannot be queued again."""
-
-
 def rerun(job: Job) -> Job:
     """Queue a job again by hand: a failed one, a done one (extract again, after the model
     changed), or a stale one. A job running under a live lease is left to its worker."""
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job.pk)
-        if job.state == JobState.RUNNING and job.lease_expires_at > timezone.now():
-            raise NotRerunnable(f"{job.get_kind_display()} is running now.")
+        if job.is_held:
+            raise Busy(f"{job.get_kind_display()} is running now; wait for it to finish.")
         job.state = JobState.QUEUED
         job.attempts = 0
         job.error = ""
@@ -171,6 +168,15 @@ def rerun(job: Job) -> Job:
         job.save()
         wake_on_commit(job.kind)
     return job
+
+
+def counts(project: Project) -> dict[str, dict[str, int]]:
+    """The project's jobs counted by kind and state: its extraction progress and the rest."""
+    by_kind = {kind: dict.fromkeys(JobState.values, 0) for kind in JobKind.values}
+    rows = project.jobs.order_by().values_list("kind", "state").annotate(n=Count("id"))
+    for kind, state, n in rows:
+        by_kind[kind][state] = n
+    return by_kind
 
 
 # ---- Waking workers ------------------------------------------------------------------------
@@ -260,12 +266,9 @@ def finishing(job: Job, error: str = "") -> Iterator[None]:
             raise LeaseLost(f"job {job.pk} is no longer held by {job.worker}")
         yield
         state = JobState.FAILED if error else JobState.DONE
+        # `worker` stays: who ran it, for whoever looks into it later.
         held(job).update(
-            state=state,
-            error=error[:5000],
-            worker="",
-            lease_expires_at=None,
-            finished_at=timezone.now(),
+            state=state, error=error[:5000], lease_expires_at=None, finished_at=timezone.now()
         )
     job.state, job.error = state, error[:5000]
 
@@ -274,11 +277,7 @@ def fail(job: Job, error: str) -> bool:
     """Record that the job failed, with the reason people will read. False when the job
     was no longer this worker's."""
     updated = held(job).update(
-        state=JobState.FAILED,
-        error=error[:5000],
-        worker="",
-        lease_expires_at=None,
-        finished_at=timezone.now(),
+        state=JobState.FAILED, error=error[:5000], lease_expires_at=None, finished_at=timezone.now()
     )
     if updated:
         job.state, job.error = JobState.FAILED, error[:5000]

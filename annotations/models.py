@@ -15,6 +15,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.lookups import IsNull
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -936,3 +937,8 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (JobState.DONE, JobState.FAILED)
+
+    @property
+    def is_held(self) -> bool:
+        """Running, by a worker that still renews its lease."""
+        return self.state == JobState.RUNNING and self.lease_expires_at > timezone.now()

@@ -25,6 +25,11 @@ urlpatterns = [
     path("projects/<slug:slug>/export/", exports.export_page, name="export"),
     path("projects/<slug:slug>/next/", desk.queue_next, name="queue-next"),
     path("documents/<int:pk>/", desk.document_desk, name="document-detail"),
+    path(
+        "documents/<int:pk>/extract/",
+        documents.document_extract_again,
+        name="document-extract-again",
+    ),
     path("projects/<slug:slug>/members/", members.members, name="members"),
     path("projects/<slug:slug>/members/<int:pk>/", members.member_update, name="member-update"),
     path("projects/<slug:slug>/assignments/", assignment.assignments, name="assignments"),

@@ -7,7 +7,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from ..errors import InvalidInput, NotAllowed, StaleVersion, TooLarge
+from ..errors import Busy, InvalidInput, NotAllowed, StaleVersion, TooLarge
 from ..imports import LISTED, DatasetErrors, error_dict
 from ..models import Annotation, Claim
 
@@ -45,6 +45,8 @@ def handle_exception(exc, context):
             body["errors"] = [error_dict(error) for error in exc.errors[:LISTED]]
             body["n_errors"] = len(exc.errors)
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Busy):
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, NotAllowed):
         return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
     return exception_handler(exc, context)

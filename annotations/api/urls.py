@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from . import assignments, datasets, desk, matches, members, review, views
+from . import assignments, datasets, desk, jobs, matches, members, review, views
 
 app_name = "api"
 
@@ -48,6 +48,12 @@ urlpatterns = [
     path("exports/<int:pk>/", datasets.ExportDetail.as_view(), name="export-detail"),
     path("exports/<int:pk>/download/", datasets.ExportDownload.as_view(), name="export-download"),
     path("documents/<int:pk>/", views.DocumentDetail.as_view(), name="document-detail"),
+    path(
+        "documents/<int:pk>/extraction/",
+        jobs.DocumentExtraction.as_view(),
+        name="document-extraction",
+    ),
+    path("projects/<slug:slug>/jobs/", jobs.ProjectJobs.as_view(), name="project-jobs"),
     path("claims/<int:pk>/", views.ClaimDetail.as_view(), name="claim-detail"),
     path("claims/<int:pk>/annotation/", views.MyAnnotation.as_view(), name="my-annotation"),
     path("claims/<int:pk>/matches/", matches.ClaimMatchList.as_view(), name="claim-matches"),

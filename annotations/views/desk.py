@@ -48,6 +48,7 @@ def document_desk(request: HttpRequest, pk: int) -> TemplateResponse:
             "project": document.project,
             "membership": membership,
             "document": document,
+            "job": document.extraction_job,
             "claims": claims,
             "segments": segment_text(document.text, claims),
             "guidelines_html": render_guidelines(document.project.guidelines),

@@ -8,7 +8,8 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from .. import access
-from ..errors import InvalidInput, TooLarge
+from ..claims import extract_again
+from ..errors import Busy, InvalidInput, TooLarge
 from ..forms import (
     DocumentForm,
 )
@@ -47,3 +48,17 @@ def document_create(request: HttpRequest, slug: str) -> HttpResponse:
         request, f"{len(documents)} documents added; their claims are being extracted."
     )
     return redirect("annotations:project-detail", slug=slug)
+
+
+@login_required
+@require_POST
+def document_extract_again(request: HttpRequest, pk: int) -> HttpResponse:
+    document, membership = access.get_document_for_user(request.user, pk)
+    access.check_role(membership, review=True)
+    try:
+        extract_again(document, request.user)
+    except Busy as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The claims are being extracted again.")
+    return redirect("annotations:document-detail", pk=document.pk)

@@ -8,13 +8,13 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import access
+from .. import access, jobs
 from ..forms import (
     DocumentForm,
     NewProjectForm,
     ProjectForm,
 )
-from ..models import ClaimStatus, Project
+from ..models import ClaimStatus, JobKind, Project
 from ..projects import create_project, update_project
 from ..review import returned_claims
 
@@ -56,6 +56,7 @@ def project_detail(request: HttpRequest, slug: str) -> TemplateResponse:
             "project": project,
             "membership": membership,
             "documents": documents,
+            "extraction": jobs.counts(project)[JobKind.EXTRACT],
             "status_counts": [
                 (value, label, counts.get(value, 0)) for value, label in ClaimStatus.choices
             ],

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from ... import jobs, tasks
+from ...errors import Busy
 from ...models import Job, JobKind, JobState
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ class Command(BaseCommand):
             try:
                 jobs.rerun(job)
                 queued += 1
-            except jobs.NotRerunnable as exc:
+            except Busy as exc:
                 self.stderr.write(f"Job {job.pk}: {exc} Not queued again.")
         self.stdout.write(f"Queued {queued} job{'s' if queued != 1 else ''} again.")
 

@@ -359,7 +359,7 @@ function renderSourceStatus() {
       continue;
     }
     link.textContent = source.title || server.title || source.url;
-    const labels = { queued: "archiving…", running: "archiving…", done: "archived", failed: "not archived" };
+    const labels = { queued: "waiting for a worker to archive it", running: "archiving…", done: "archived", failed: "not archived" };
     let text = labels[server.fetch_status] || server.fetch_status;
     if (server.fetch_status === "done") {
       const parts = [server.publisher, server.published_at ? server.published_at.slice(0, 10) : ""];
@@ -818,10 +818,31 @@ docText.addEventListener("click", (event) => {
 
 // ---- Start -------------------------------------------------------------------------------
 
-for (const [index, claim] of claims.entries()) {
-  const text = claim.text.length > 70 ? `${claim.text.slice(0, 69)}…` : claim.text;
-  $("claim-picker").add(new Option(`${index + 1}. [${claim.status_label}] ${text}`, claim.id));
+function fillPicker() {
+  $("claim-picker").replaceChildren();
+  for (const [index, claim] of claims.entries()) {
+    const text = claim.text.length > 70 ? `${claim.text.slice(0, 69)}…` : claim.text;
+    $("claim-picker").add(new Option(`${index + 1}. [${claim.status_label}] ${text}`, claim.id));
+  }
 }
+
+// Claims extracted while the desk was open (live_status.js brings the new desk data): the
+// new ones join the list; the annotations already here and any unsaved edits stay.
+document.addEventListener("desk:claims", (event) => {
+  const fresh = event.detail;
+  claims.splice(0, claims.length, ...fresh.claims);
+  claimIndex.clear();
+  claims.forEach((claim, index) => claimIndex.set(claim.id, index));
+  for (const [id, annotation] of Object.entries(fresh.annotations)) {
+    if (!saved.has(Number(id))) saved.set(Number(id), annotation);
+  }
+  fillPicker();
+  $("claim-body").hidden = claims.length === 0;
+  const keep = claimIndex.has(currentId) ? currentId : fresh.current;
+  if (keep !== null) showClaim(keep, { focus: false });
+});
+
+fillPicker();
 if (data.current !== null) showClaim(data.current, { focus: false });
 showSaveState();
 if (pendingIds().length) flushAll();
