@@ -247,6 +247,7 @@ SPECTACULAR_SETTINGS = {
         "SourceStanceEnum": "annotations.models.Source.Stance",
         # Every kind of background job shares one queued/running/done/failed set.
         "JobStatusEnum": "annotations.models.JobState",
+        "AnnotationStateEnum": "annotations.models.Annotation.State",
         "ClaimStatusEnum": "annotations.models.ClaimStatus",
     },
 }
