@@ -18,7 +18,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import make_aware
 
 from . import jobs
-from .audit import record_event, snapshot
+from .audit import record_event, record_events, snapshot
 from .errors import InvalidInput, TooLarge
 from .extraction.cleaning import (
     NoArticle,
@@ -202,46 +202,87 @@ def parse_csv(content: str, delimiter: str = ",") -> list[DocumentInput]:
 
 def create_document(project: Project, user, doc: DocumentInput) -> Document:
     """Store one document and queue its claim extraction."""
-    with transaction.atomic():
-        document = store_document(project, user, doc)
-        jobs.queue_extractions([document])
-    return document
-
-
-@transaction.atomic
-def create_documents(project: Project, user, docs: list[DocumentInput]) -> list[Document]:
-    """Store every document of one file, or none of them, and queue their extraction."""
-    documents = [store_document(project, user, doc) for doc in docs]
-    jobs.queue_extractions(documents)
-    return documents
-
-
-def store_document(project: Project, user, doc: DocumentInput) -> Document:
-    text = normalise_text(doc.text)
-    if not text.strip():
-        raise InvalidInput("The text is empty.", field="text", line=doc.line)
-    title = normalise_text(doc.title).strip()[:500] or text.strip().split("\n")[0][:80]
-    if Document.objects.filter(project=project, content_hash=hash_content(text)).exists():
+    document = build_document(project, user, doc)
+    if Document.objects.filter(project=project, content_hash=document.content_hash).exists():
         raise DuplicateDocument(
-            f"this text is already in the project ({title!r}).", field="text", line=doc.line
+            f"this text is already in the project ({document.title!r}).",
+            field="text",
+            line=doc.line,
         )
     with transaction.atomic():
         try:
-            document = Document.objects.create(
-                project=project,
-                title=title,
-                text=text,
-                url=doc.url,
-                publisher=doc.publisher[:200],
-                byline=doc.byline[:300],
-                published_at=doc.published_at,
-                language=doc.language[:10],
-                created_by=user,
-            )
+            document.save()
         except IntegrityError:
             # Two uploads of the same text raced past the check above.
             raise DuplicateDocument(
                 "this text is already in the project.", field="text", line=doc.line
             ) from None
         record_event(user, document, "create", after=snapshot(document))
+        jobs.queue_extractions([document])
     return document
+
+
+@transaction.atomic
+def create_documents(project: Project, user, docs: list[DocumentInput]) -> list[Document]:
+    """Store every document of one file, or none of them, and queue their extraction: a
+    few bulk inserts, so that a file of 20,000 articles is answered in seconds."""
+    documents = [build_document(project, user, doc) for doc in docs]
+    first_seen: dict[str, Document] = {}
+    for document, doc in zip(documents, docs, strict=True):
+        if document.content_hash in first_seen:
+            raise DuplicateDocument(
+                f"this text is already in the project ({first_seen[document.content_hash].title!r}).",
+                field="text",
+                line=doc.line,
+            )
+        first_seen[document.content_hash] = document
+    stored: set[str] = set()
+    hashes = list(first_seen)
+    for offset in range(0, len(hashes), _HASH_BATCH):
+        stored.update(
+            Document.objects.filter(
+                project=project, content_hash__in=hashes[offset : offset + _HASH_BATCH]
+            ).values_list("content_hash", flat=True)
+        )
+    for document, doc in zip(documents, docs, strict=True):
+        if document.content_hash in stored:
+            raise DuplicateDocument(
+                f"this text is already in the project ({document.title!r}).",
+                field="text",
+                line=doc.line,
+            )
+    try:
+        with transaction.atomic():
+            Document.objects.bulk_create(documents, batch_size=_INSERT_BATCH)
+    except IntegrityError:
+        # Another upload of one of these texts raced past the check above.
+        raise DuplicateDocument("one of these texts is already in the project.") from None
+    record_events(user, documents, "create", snapshot, project)
+    jobs.queue_extractions(documents)
+    return documents
+
+
+# Rows per INSERT, and content hashes per lookup (SQLite allows some 32,000 parameters).
+_INSERT_BATCH = 500
+_HASH_BATCH = 2000
+
+
+def build_document(project: Project, user, doc: DocumentInput) -> Document:
+    """The document to store, its text normalised (not saved yet); InvalidInput names the
+    line of a record that cannot be one."""
+    text = normalise_text(doc.text)
+    if not text.strip():
+        raise InvalidInput("The text is empty.", field="text", line=doc.line)
+    title = normalise_text(doc.title).strip()[:500] or text.strip().split("\n")[0][:80]
+    return Document(
+        project=project,
+        title=title,
+        text=text,
+        content_hash=hash_content(text),
+        url=doc.url,
+        publisher=doc.publisher[:200],
+        byline=doc.byline[:300],
+        published_at=doc.published_at,
+        language=doc.language[:10],
+        created_by=user,
+    )
