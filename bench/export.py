@@ -129,14 +129,14 @@ def seed(slug: str, n_claims: int, n_annotations: int, n_sources: int) -> None:
                     yield (
                         f"{doc0 + d}\t{project.pk}\tArticle {d}\thttps://news.example.org/{d}\t"
                         f"Example News\t\t{day} 08:00:00+00\ten\t{text}\t"
-                        f"{hashlib.sha256(text.encode()).hexdigest()}\tdone\t\tbench\t\\N\t{NOW}"
+                        f"{hashlib.sha256(text.encode()).hexdigest()}\tbench\t\\N\t{NOW}"
                     )
 
             copy_lines(
                 cursor,
                 "annotations_document",
                 "id, project_id, title, url, publisher, byline, published_at, language, text, "
-                "content_hash, extraction_status, extraction_error, extractor_version, "
+                "content_hash, extractor_version, "
                 "created_by_id, created_at",
                 documents(),
             )
@@ -199,7 +199,7 @@ def seed(slug: str, n_claims: int, n_annotations: int, n_sources: int) -> None:
                             f"{src0 + s}\t{ann0 + a}\t{p}\thttps://evidence.example.org/{s}\t"
                             f"Budget report {s}\tStatistics office\tThe wall cost {s % 997} million.\t"
                             f"{'refutes' if s % 2 else 'supports'}\tHow much did the wall cost?\t"
-                            f"{s % 997} million.\t\\N\t\t{'ab' * 32}\t{NOW}\tdone\t"
+                            f"{s % 997} million.\t\\N\t\t{'ab' * 32}\t{NOW}"
                         )
                         s += 1
 
@@ -207,8 +207,7 @@ def seed(slug: str, n_claims: int, n_annotations: int, n_sources: int) -> None:
                 cursor,
                 "annotations_source",
                 "id, annotation_id, position, url, title, publisher, quote, stance, question, "
-                "answer, published_at, snapshot_text, snapshot_sha256, fetched_at, fetch_status, "
-                "fetch_error",
+                "answer, published_at, snapshot_text, snapshot_sha256, fetched_at",
                 sources(),
             )
 
@@ -225,6 +224,21 @@ def seed(slug: str, n_claims: int, n_annotations: int, n_sources: int) -> None:
                 "annotations_review",
                 "claim_id, editor_id, action, verdict, comment, annotation_id, created_at",
                 reviews(),
+            )
+            # Every document extracted and every source archived: their jobs are done.
+            cursor.execute(
+                "INSERT INTO annotations_job (kind, project_id, document_id, state, attempts,"
+                " worker, error, created_at, finished_at) SELECT 'extract', project_id, id, 'done',"
+                " 1, '', '', now(), now() FROM annotations_document WHERE project_id = %s",
+                [project.pk],
+            )
+            cursor.execute(
+                "INSERT INTO annotations_job (kind, project_id, source_id, state, attempts,"
+                " worker, error, created_at, finished_at) SELECT 'fetch', %s, s.id, 'done', 1, '',"
+                " '', now(), now() FROM annotations_source s JOIN annotations_annotation a"
+                " ON a.id = s.annotation_id JOIN annotations_claim c ON c.id = a.claim_id"
+                " WHERE c.project_id = %s",
+                [project.pk, project.pk],
             )
             for table in ("document", "claim", "annotation", "source"):
                 reset_sequence(cursor, f"annotations_{table}")

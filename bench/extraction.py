@@ -45,7 +45,7 @@ from annotations.extraction import available_scorers  # noqa: E402
 from annotations.extraction.sentences import split_sentences  # noqa: E402
 from annotations.imports import import_dataset_file  # noqa: E402
 from annotations.ingest import create_documents, parse_jsonl  # noqa: E402
-from annotations.models import Claim, Document, ExtractionStatus, Project, RatingScale  # noqa: E402
+from annotations.models import Claim, Document, JobState, Project, RatingScale  # noqa: E402
 from factcheck.celery import app  # noqa: E402
 
 TRANSCRIPTS = ROOT.parent / "shared" / "datasets" / "claimbuster" / "debate_transcripts"
@@ -119,7 +119,7 @@ def run(scorer: str, content: str, limit: int, checked: Path | None = None) -> d
         documents = create_documents(project, user, docs)
         ingested = time.perf_counter() - started
         pending = Document.objects.filter(project=project).exclude(
-            extraction_status__in=[ExtractionStatus.DONE, ExtractionStatus.FAILED]
+            extraction_job__state__in=[JobState.DONE, JobState.FAILED]
         )
         while pending.exists():
             if worker.poll() is not None:
@@ -131,7 +131,7 @@ def run(scorer: str, content: str, limit: int, checked: Path | None = None) -> d
     finally:
         worker.terminate()
         worker.wait(timeout=60)
-    failed = Document.objects.filter(project=project, extraction_status=ExtractionStatus.FAILED)
+    failed = Document.objects.filter(project=project, extraction_job__state=JobState.FAILED)
     sentences = sum(len(list(split_sentences(d.text))) for d in documents)
     claims = Claim.objects.filter(project=project).count()
     versions = sorted(
@@ -189,7 +189,7 @@ def run_long(scorer: str, megabytes: float) -> dict:
             project, user, parse_jsonl(json.dumps({"title": "Long", "text": text}))
         )
         while Document.objects.filter(
-            pk=document.pk, extraction_status__in=["queued", "running"]
+            pk=document.pk, extraction_job__state__in=[JobState.QUEUED, JobState.RUNNING]
         ).exists():
             if worker.poll() is not None:
                 raise SystemExit(f"the worker died (exit code {worker.returncode})")
@@ -199,12 +199,12 @@ def run_long(scorer: str, megabytes: float) -> dict:
     finally:
         worker.terminate()
         worker.wait(timeout=60)
-    document.refresh_from_db()
+    document = Document.objects.select_related("extraction_job").get(pk=document.pk)
     return {
         "scorer": scorer,
         "long_transcript_mb": round(len(text.encode()) / 1e6, 2),
-        "status": document.extraction_status,
-        "error": document.extraction_error,
+        "status": document.extraction_job.state,
+        "error": document.extraction_job.error,
         "seconds": round(elapsed, 1),
         "claims": document.claims.count(),
         "worker_peak_rss_mb": round(peak, 1),

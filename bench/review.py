@@ -35,6 +35,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.utils import timezone  # noqa: E402
 
 from annotations.dashboard import refresh_snapshot  # noqa: E402
+from annotations.jobs import record_extracted  # noqa: E402
 from annotations.models import (  # noqa: E402
     Annotation,
     AuditEvent,
@@ -120,11 +121,11 @@ def seed(n_claims: int) -> Project:
                 title=f"Council report {d}",
                 text=text,
                 content_hash=hash_content(text),
-                extraction_status="done",
             )
         )
         spans.append(doc_spans)
     Document.objects.bulk_create(documents, batch_size=500)
+    record_extracted(documents)
 
     # Claims: 20% in progress, 40% in review, 40% approved.
     claim_rows = []

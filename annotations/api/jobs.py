@@ -24,7 +24,7 @@ class JobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Job
-        fields = ["id", "kind", "state", "label", "attempts", "error", "started_at", "finished_at"]
+        fields = ["kind", "state", "label", "attempts", "error", "started_at", "finished_at"]
         read_only_fields = fields
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.db import models
 from rest_framework.authtoken.models import Token, TokenProxy
 
+from annotations.jobs import queue_export
 from annotations.models import (
     Assignment,
     AuditEvent,
@@ -82,6 +83,7 @@ def build_world() -> World:
     people["other_project_admin"] = UserFactory(username="other_admin")
     MembershipFactory(project=other, user=people["other_project_admin"], role=Role.ADMIN)
     export = Export.objects.create(project=project, format="jsonl", requested_by=people["editor"])
+    queue_export(export)
     assignment = Assignment.objects.create(claim=claim, user=people["annotator"])
     AuditEvent.objects.create(project=project, object_type="claim", object_id=claim.pk, action="x")
     superuser = get_user_model().objects.create_superuser("root", password="correct horse battery")
