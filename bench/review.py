@@ -255,8 +255,6 @@ def seed(n_claims: int) -> Project:
             "answer",
             "snapshot_text",
             "snapshot_sha256",
-            "fetch_status",
-            "fetch_error",
         ],
         (
             (
@@ -271,12 +269,20 @@ def seed(n_claims: int) -> Project:
                 "",
                 "",
                 "",
-                "done",
-                "",
             )
             for pk in annotation_ids
         ),
     )
+    # Archived: their fetch jobs are done.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO annotations_job (kind, project_id, source_id, state, attempts, worker,"
+            " error, created_at, finished_at) SELECT 'fetch', %s, s.id, 'done', 1, '', '', now(),"
+            " now() FROM annotations_source s JOIN annotations_annotation a"
+            " ON a.id = s.annotation_id JOIN annotations_claim c ON c.id = a.claim_id"
+            " WHERE c.project_id = %s",
+            [project.pk, project.pk],
+        )
     # The flag save_annotation keeps for the review queue, set here in one statement.
     with connection.cursor() as cursor:
         cursor.execute(
