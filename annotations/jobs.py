@@ -99,6 +99,24 @@ def record_extracted(documents: Iterable[Document]) -> None:
     )
 
 
+def record_fetched(sources: Iterable[Source], project: Project) -> None:
+    """Sources that arrive with their archived page (imported datasets): their archiving
+    job is recorded as done."""
+    now = timezone.now()
+    Job.objects.bulk_create(
+        [
+            Job(
+                kind=JobKind.FETCH,
+                project=project,
+                source=source,
+                state=JobState.DONE,
+                finished_at=now,
+            )
+            for source in sources
+        ]
+    )
+
+
 def queue_fetches(sources: Iterable[Source], project: Project) -> list[Job]:
     """Queue the archiving of the pages behind new sources."""
     jobs = Job.objects.bulk_create(

@@ -394,16 +394,7 @@ def write_claims(
         for a in record.annotations:
             annotation = by_claim_and_user[(claim.pk, a.annotator)]
             sources += [
-                Source(
-                    annotation=annotation,
-                    position=i,
-                    # An archived page comes with the file; nothing is left to fetch.
-                    fetch_status=ExtractionStatus.DONE
-                    if s.get("fetched_at")
-                    else ExtractionStatus.QUEUED,
-                    **s,
-                )
-                for i, s in enumerate(a.sources)
+                Source(annotation=annotation, position=i, **s) for i, s in enumerate(a.sources)
             ]
         for r in record.reviews:
             reviews.append(
@@ -418,6 +409,9 @@ def write_claims(
                 )
             )
     Source.objects.bulk_create(sources, batch_size=BATCH)
+    # An archived page comes with the file: its archiving is done. The others are not
+    # fetched from here (a restore of a large dataset would send thousands of requests).
+    jobs.record_fetched([source for source in sources if source.fetched_at], project)
     dated = [(review, review.created_at) for review in reviews]
     Review.objects.bulk_create(reviews, batch_size=BATCH)
     # created_at is set on insert; the history keeps the times it happened at.
