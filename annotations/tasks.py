@@ -12,9 +12,11 @@ import hidden inside a function."""
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -102,7 +104,8 @@ def run_job(job: Job) -> None:
     try:
         while True:
             try:
-                RUNNERS[job.kind](job)
+                with time_limit(job.kind):
+                    RUNNERS[job.kind](job)
                 return
             except DATABASE_AWAY as exc:
                 drop_broken_connections()
@@ -125,6 +128,26 @@ def run_job(job: Job) -> None:
         jobs.fail(job, f"{type(exc).__name__}: {exc}")
     finally:
         jobs.heartbeat.drop(job)
+
+
+@contextmanager
+def time_limit(kind: str) -> Iterator[None]:
+    """JOB_TIME_LIMITS for the job-table worker (Celery enforces them in its own workers):
+    an alarm interrupts the job with SoftTimeLimitExceeded, which fails it with the reason."""
+    if settings.JOB_RUNNER != "worker" or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise SoftTimeLimitExceeded()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, settings.JOB_TIME_LIMITS[kind])
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def drop_broken_connections() -> None:

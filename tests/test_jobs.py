@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import time
 
 import pytest
 from django.core.management import call_command
@@ -80,6 +81,22 @@ def test_a_worker_that_lost_its_job_stores_nothing(project):
     tasks.run_job(lost)  # a late redelivery of the lost attempt changes nothing
     assert document.claims.count() == n_claims
     assert Job.objects.get(pk=taken_over.pk).state == JobState.DONE
+
+
+def test_the_job_table_worker_holds_jobs_to_their_time_limit(project, settings, monkeypatch):
+    from annotations import claims
+
+    settings.JOB_RUNNER = "worker"
+    settings.JOB_TIME_LIMITS = {**settings.JOB_TIME_LIMITS, "extract": 1}
+    monkeypatch.setattr(claims.extraction, "extract_candidates", lambda *a: time.sleep(5))
+    # No lease to renew from another connection: this test's rows are never committed.
+    monkeypatch.setattr(jobs.heartbeat, "hold", lambda job: None)
+    document = DocumentFactory(project=project, extraction_status="queued")
+    started = time.monotonic()
+    run_queued_jobs(JobKind.EXTRACT)
+    assert time.monotonic() - started < 4
+    job = Job.objects.get(document=document)
+    assert (job.state, job.error) == ("failed", "Claim extraction took longer than the time limit.")
 
 
 def test_jobs_claimed_but_not_started_go_back_when_the_worker_stops(queued):
