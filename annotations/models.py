@@ -448,6 +448,24 @@ class Claim(models.Model):
                 condition=Q(in_queue=True),
                 name="claim_queue_by_document",
             ),
+            # The same orders over every open claim, for the claims assigned to an annotator
+            # (her places are held, so they are not in_queue): her next one is among the
+            # first few however many she was given.
+            models.Index(
+                F("project"),
+                IsNull(F("score"), True),
+                F("score").desc(),
+                F("document"),
+                F("start"),
+                F("id"),
+                condition=Q(status__in=QUEUE_STATUSES),
+                name="claim_open_by_score",
+            ),
+            models.Index(
+                fields=["project", "document", "start", "id"],
+                condition=Q(status__in=QUEUE_STATUSES),
+                name="claim_open_by_document",
+            ),
             # The review queue: disagreements first, then the longest waiting.
             models.Index(
                 fields=["project", "status", "-disagreement", "updated_at", "id"],

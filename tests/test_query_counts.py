@@ -54,10 +54,10 @@ def next_url(project):
     return f"/api/projects/{project.slug}/queue/next/"
 
 
-# token, her membership with the project; SAVEPOINT; her drafts and assignments, the open claims
+# token, her membership with the project; SAVEPOINT; her drafts, her assignments, the open claims
 # (SKIP LOCKED); the places counted again under the lock, the reservation and its audit
 # event; RELEASE.
-QUEUE_NEXT = 9
+QUEUE_NEXT = 10
 
 
 def test_queue_next(api, project, annotator, editor, django_assert_num_queries):
@@ -78,17 +78,17 @@ def test_queue_next_finding_her_draft(api, project, annotator, editor, django_as
     claims = a_busy_project(project, editor)
     AnnotationFactory(claim=claims[-1], annotator=annotator)
     client = api(annotator)
-    # The draft is found first: one query fewer than a claim from the open ones.
-    with django_assert_num_queries(QUEUE_NEXT - 1):
+    # The draft is found first: two queries fewer than a claim from the open ones.
+    with django_assert_num_queries(QUEUE_NEXT - 2):
         response = client.post(next_url(project))
     assert response.json()["claim"]["id"] == claims[-1].pk
 
 
 def test_queue_next_when_empty(api, project, annotator, django_assert_num_queries):
-    # token, membership with the project; SAVEPOINT; drafts and assignments, open claims skipping
+    # token, membership with the project; SAVEPOINT; drafts, assignments, open claims skipping
     # locked ones, then waiting for them; RELEASE.
     client = api(annotator)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.post(next_url(project)).status_code == 204
 
 
