@@ -8,11 +8,11 @@ Run from the repository root with the shared harness on PYTHONPATH (see bench/PE
 
 Server layout, as `make run` starts it:
 * embedded default: gunicorn `factcheck.wsgi`, 2 workers x 4 threads (gthread), SQLite in
-  FACTCHECK_DATA_DIR, Celery tasks executed in-process (eager, no broker);
+  FACTCHECK_DATA_DIR, and the job table's worker (`manage.py jobs work`);
 * `--opt services=1`: the same gunicorn with DATABASE_URL (PostgreSQL, database wb_peer or
   `--opt database=NAME`, dropped and recreated by prepare) and REDIS_URL (db 7 or
-  `--opt redis_db=N`, flushed by prepare), plus one
-  Celery worker (`celery -A factcheck worker --concurrency=2`, prefork).
+  `--opt redis_db=N`, flushed by prepare), plus a Celery worker
+  (`celery -A factcheck worker --concurrency=2`, prefork) and Celery beat (the sweeper).
 
 Mapping of the harness's model onto ours: a harness "doc" is a Document; a label is an
 annotation (stance + verdict, submitted) of the document's first claim (the claims are
@@ -144,12 +144,12 @@ class WorkbenchAdapter(Adapter):
         if self.services:
             settings = {
                 "database": "PostgreSQL (DATABASE_URL, machine's server, fresh database)",
-                "task_queue": "Celery prefork worker, concurrency 2, broker Redis (REDIS_URL)",
+                "task_queue": "Celery prefork worker, concurrency 2, and beat; broker Redis (REDIS_URL)",
             }
         else:
             settings = {
                 "database": "SQLite (embedded default: data/db.sqlite3 in FACTCHECK_DATA_DIR)",
-                "task_queue": "none: Celery tasks run in-process (eager), the default without REDIS_URL",
+                "task_queue": "the job table's worker (manage.py jobs work), the default without REDIS_URL",
             }
         settings.update(
             {
@@ -222,20 +222,20 @@ class WorkbenchAdapter(Adapter):
                 start_new_session=True,
             )
         )
+        # The background workers `make run` starts beside the web server: Celery's worker
+        # and beat (the sweeper) with services, the job table's worker embedded.
         if self.services:
-            worker_log = open(self._worker_log, "ab")
+            workers = [
+                ["-m", "celery", "-A", "factcheck", "worker", "--loglevel=info", "--concurrency=2"],
+                ["-m", "celery", "-A", "factcheck", "beat", "--loglevel=info"],
+            ]
+        else:
+            workers = [["manage.py", "jobs", "work"]]
+        worker_log = open(self._worker_log, "ab")
+        for args in workers:
             procs.append(
                 subprocess.Popen(
-                    [
-                        self._python(),
-                        "-m",
-                        "celery",
-                        "-A",
-                        "factcheck",
-                        "worker",
-                        "--loglevel=info",
-                        "--concurrency=2",
-                    ],
+                    [self._python(), *args],
                     env=env,
                     cwd=str(ROOT),
                     stdout=worker_log,
@@ -254,7 +254,8 @@ class WorkbenchAdapter(Adapter):
 
     def fully_ready(self) -> bool:
         """The web server answers and, with services, the Celery worker has connected to
-        the broker and said `ready` (the workbench has no health endpoint)."""
+        the broker and said `ready` (the workbench has no health endpoint; the embedded
+        job worker polls the table from its start)."""
         if not self.http_ready():
             return False
         if not self.services:
