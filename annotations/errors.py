@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
+
+# The database refused or dropped the connection (or, on SQLite, stayed locked past the
+# timeout): this passes, unlike a bad query. Requests answer 503; jobs wait, then retry.
+DATABASE_AWAY = (OperationalError, InterfaceError)
+
 
 class InvalidInput(ValueError):
     """The input cannot be accepted as it is; the message says why, for a person."""

@@ -8,16 +8,14 @@ import logging
 import sys
 from collections.abc import Callable
 
-from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views import defaults
 
+from .errors import DATABASE_AWAY
+
 log = logging.getLogger(__name__)
 
-# The database refused or dropped the connection (or, on SQLite, stayed locked past the
-# timeout): this passes, unlike a bad query.
-DATABASE_AWAY = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 10
 MESSAGE = "The database is unavailable for a moment. Nothing was lost; try again shortly."
 

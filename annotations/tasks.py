@@ -5,9 +5,9 @@ The same loop (`run_queued`) runs in a Celery worker, woken through the broker, 
 `manage.py jobs work`, the embedded default's worker, which polls the job table.
 
 Import rule: this module imports the domain modules (claims, sources, exports, dashboard,
-matches) and jobs.py; nothing in the app imports it. Domain modules queue their work
-through jobs.py, which names these tasks by string, so there is no import circle and no
-import hidden inside a function."""
+matches) and jobs.py; only Celery and the `jobs` command import it. Domain modules queue
+their work through jobs.py, which names these tasks by string, so there is no import
+circle and no import hidden inside a function."""
 
 from __future__ import annotations
 
@@ -21,20 +21,18 @@ from contextlib import contextmanager
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connections
+from django.db import connections
 
 from . import jobs
 from .claims import run_extraction
 from .dashboard import run_refresh
+from .errors import DATABASE_AWAY
 from .exports.jobs import discard_partial_files, run_export
 from .matches import run_matching
 from .models import Claim, Document, Export, Job, JobKind, JobState, Project, Source
 from .sources import archive_source
 
 log = logging.getLogger(__name__)
-
-# The database went away (or is locked for longer than the SQLite timeout): this may pass.
-DATABASE_AWAY = (OperationalError, InterfaceError)
 
 
 def extract(job: Job) -> None:

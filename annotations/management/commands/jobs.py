@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from ... import jobs, tasks
-from ...errors import Busy
+from ...errors import DATABASE_AWAY, Busy
 from ...models import Job, JobKind, JobState
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ class Command(BaseCommand):
                     tasks.run_queued(kind, settings.JOB_DRAIN_SECONDS, stop=stop)
                     for kind in JobKind.values
                 )
-            except tasks.DATABASE_AWAY as exc:
+            except DATABASE_AWAY as exc:
                 log.warning(
                     "The database is unavailable (%s); trying again in %.0f s.", exc, backoff
                 )
