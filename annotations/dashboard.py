@@ -16,7 +16,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from . import agreement, jobs
-from .models import Annotation, ClaimStatus, DashboardSnapshot, Job, JobKind, Project
+from .models import AuditEvent, ClaimStatus, DashboardSnapshot, Job, JobKind, Project
 
 # Patterns defined once in the dashboard template, cycled through by bar charts.
 PATTERNS = ["solid", "hatch", "dots", "cross", "vertical", "horizontal"]
@@ -65,16 +65,20 @@ def verdict_distribution(project: Project) -> list[tuple[str, int]]:
 
 
 def throughput(project: Project, days: int = 14) -> dict[str, Any]:
-    """Annotations submitted per day over the last `days` days, in total and per annotator."""
+    """Annotations submitted per day over the last `days` days, in total and per annotator.
+
+    Counted from the audit trail's submissions rather than the annotations' current state:
+    an annotation an editor later returned was still submitted that day, and a returned one
+    submitted again counts on both days, as work done."""
     today = timezone.localdate()
     first = today - datetime.timedelta(days=days - 1)
     since = timezone.make_aware(datetime.datetime.combine(first, datetime.time()))
     rows = (
-        Annotation.objects.filter(
-            claim__project=project, state=Annotation.State.SUBMITTED, submitted_at__gte=since
+        AuditEvent.objects.filter(
+            project=project, object_type="annotation", action="submit", created_at__gte=since
         )
-        .annotate(day=TruncDate("submitted_at"))
-        .values_list("day", "annotator__username")
+        .annotate(day=TruncDate("created_at"))
+        .values_list("day", "actor__username")
         .annotate(n=Count("id"))
         .order_by()
     )
@@ -82,7 +86,8 @@ def throughput(project: Project, days: int = 14) -> dict[str, Any]:
     per_annotator: dict[str, dict[datetime.date, int]] = {}
     totals = dict.fromkeys(dates, 0)
     for day, username, n in rows:
-        per_annotator.setdefault(username, dict.fromkeys(dates, 0))[day] = n
+        counts = per_annotator.setdefault(username or "(deleted account)", dict.fromkeys(dates, 0))
+        counts[day] += n
         totals[day] = totals.get(day, 0) + n
     return {
         "dates": dates,

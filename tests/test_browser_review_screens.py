@@ -49,7 +49,7 @@ def test_an_admin_sees_the_dashboard_and_manages_people(
         row.get_by_label("Role of chloe").select_option("editor")
         row.get_by_role("button", name="Change role").click()
         page.wait_for_selector(".message.success")
-        assert "chloe is now editor." in page.inner_text(".messages")
+        assert "chloe's role is now Editor." in page.inner_text(".messages")
         page.screenshot(path=str(SCREENSHOTS / "members.png"), full_page=True)
 
     assert Assignment.objects.count() == 6

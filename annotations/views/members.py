@@ -51,8 +51,9 @@ def member_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             remove_member(project, request.user, target)
             messages.success(request, f"{target.user.username} removed.")
         elif form.is_valid():
-            change_role(project, request.user, target, form.cleaned_data["role"])
-            messages.success(request, f"{target.user.username} is now {form.cleaned_data['role']}.")
+            role = Role(form.cleaned_data["role"])
+            change_role(project, request.user, target, role)
+            messages.success(request, f"{target.user.username}'s role is now {role.label}.")
         else:
             messages.error(request, "Choose a role.")
     except InvalidInput as exc:
