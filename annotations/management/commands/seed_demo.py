@@ -33,11 +33,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         User = get_user_model()
         users = {}
-        for username, password, _role in DEMO_USERS:
+        for username, password, role in DEMO_USERS:
             user, created = User.objects.get_or_create(username=username)
             if created:
                 user.set_password(password)
-                user.save()
+            # The demo admin also administers the installation: the Django admin and the
+            # People page (accounts, invitations, password resets).
+            if role == Role.ADMIN:
+                user.is_staff = user.is_superuser = True
+            user.save()
             users[username] = user
         project = Project.objects.filter(slug="demo").first()
         if project is None:
