@@ -203,6 +203,7 @@ def save_annotation(
             annotation = Annotation.objects.with_sources().get(pk=claim.annotation_id)
             if version is None:
                 raise InvalidInput("Send the version your edit is based on.", field="version")
+            annotation.claim = claim
             if version != annotation.version:
                 raise StaleVersion(annotation, annotation.version)
             before = annotation_state(annotation)
@@ -239,6 +240,7 @@ def save_annotation(
         if submit or was_submitted or claim.status == ClaimStatus.UNSTARTED:
             events.append(claim_status_change(claim, user))
         AuditEvent.objects.bulk_create([event for event in events if event is not None])
+        annotation.claim = claim  # with its new status, for the answer
         jobs.queue_fetches(new_sources, project)
     return annotation
 

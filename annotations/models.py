@@ -15,6 +15,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.lookups import IsNull
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -480,6 +481,10 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    def get_absolute_url(self) -> str:
+        """The desk of the claim's document, open at this claim."""
+        return f"{reverse('annotations:document-detail', args=[self.document_id])}?claim={self.pk}"
 
     def checked_before(self) -> list[ClaimMatch]:
         """Earlier claims with a verdict that this claim repeats, best match first."""

@@ -69,6 +69,34 @@ def test_edits_made_offline_arrive_when_the_network_returns(
     assert annotation.state == "draft"
 
 
+def test_the_status_line_follows_autosave_and_offline_drafts(
+    chromium, live_server, annotator, claim
+):
+    page = open_as(chromium, live_server, annotator, desk(claim))
+    status = page.locator("#claim-status")
+    mark = page.locator(f"mark.claim[data-claim-id='{claim.pk}']")
+    expect(status).to_have_text("Unstarted")
+    page.keyboard.press("y")
+    expect(page.locator("#save-state")).to_have_text("All changes saved")
+    expect(status).to_have_text("In progress · your draft is saved")
+    expect(mark).to_have_attribute("data-label", "In progress")
+    expect(page.locator("#claim-picker option:checked")).to_contain_text("[In progress]")
+
+    other = ClaimFactory(document=DocumentFactory(project=claim.project, title="Budget"))
+    page = open_as(chromium, live_server, annotator, desk(other))
+    page.route("**/api/**", lambda route: route.abort("internetdisconnected"))
+    page.keyboard.press("x")
+    expect(page.locator("#claim-status")).to_have_text(
+        "In progress · your draft waits in this browser until the network returns"
+    )
+    screenshot(page, "desk-status-offline")
+    page.unroute("**/api/**")
+    expect(page.locator("#claim-status")).to_have_text(
+        "In progress · your draft is saved", timeout=15000
+    )
+    assert Claim.objects.get(pk=other.pk).status == "in_progress"
+
+
 def test_a_conflict_between_two_sessions_is_merged_side_by_side(
     chromium, live_server, annotator, claim
 ):
@@ -89,6 +117,15 @@ def test_a_conflict_between_two_sessions_is_merged_side_by_side(
     expect(mine.locator("#conflict-theirs")).to_contain_text("Their rationale.")
     expect(mine.locator("#conflict-theirs")).to_contain_text("Refuted")
     screenshot(mine, "desk-conflict")
+    # The parts that differ are marked on both sides and in the merge; the rest is not.
+    expect(mine.locator("#conflict-summary")).to_have_text(
+        "They differ in: stance, verdict, rationale."
+    )
+    for side in ("#conflict-mine", "#conflict-theirs"):
+        expect(mine.locator(f"{side} dt", has_text="(differs)")).to_have_count(3)
+        expect(mine.locator(f"{side} dd.differs")).to_have_count(3)
+    expect(mine.locator(".merge-row.differs")).to_have_count(3)
+    expect(mine.locator(".merge-row", has_text="Check-worthy")).to_contain_text("the same in both")
 
     mine.locator("input[name=merge-stance][value=theirs]").check()
     mine.get_by_role("button", name="Save merged").click()

@@ -35,3 +35,9 @@ def test_the_panel_shows_earlier_checks_of_the_current_claim(
     expect(page.locator("#claim-text")).to_contain_text("14.5 million")
     expect(matches).to_be_hidden()
     assert other.pk and page.js_errors == []
+
+    # The earlier check is a link to that claim on its desk.
+    page.keyboard.press("k")
+    matches.get_by_role("link", name=earlier.text).click()
+    page.wait_for_url(f"**/documents/{earlier.document_id}/?claim={earlier.pk}")
+    expect(page.locator("#claim-text")).to_have_text(earlier.text)

@@ -1,6 +1,7 @@
 """In a browser: an editor returns a claim to one annotator, who sees it with the comment."""
 
 import pytest
+from playwright.sync_api import expect
 
 from .browser import SCREENSHOTS, chromium_page, log_in, log_out
 from .reviewing import claim_in_review
@@ -39,7 +40,13 @@ def test_a_returned_claim_reaches_the_annotator_with_the_comment(
         assert "erin" in returned.inner_text()
         page.screenshot(path=str(SCREENSHOTS / "returned-to-annotator.png"), full_page=True)
         returned.get_by_role("link", name=claim.text[:30]).click()
-        page.wait_for_url(f"{live_server.url}/claims/{claim.pk}/")
+        # The claim opens on the desk, saying it was returned, by whom and why.
+        page.wait_for_url(f"{live_server.url}/documents/{claim.document_id}/?claim={claim.pk}")
+        note = page.locator("#returned-note")
+        expect(note).to_be_visible()
+        expect(note).to_contain_text("Returned to you by erin")
+        expect(note.locator(".return-comment")).to_have_text(comment)
+        page.screenshot(path=str(SCREENSHOTS / "desk-returned.png"))
         log_out(page)
 
         log_in(page, live_server, "bruno")

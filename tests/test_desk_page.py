@@ -149,7 +149,9 @@ def test_the_desk_shows_what_was_checked_before(client, project, annotator):
             "verdict": "Mostly false",
             "score": 0.83,
             "where": project.name,
-            "url": "https://desk.example.org/a",
+            "href": f"/documents/{earlier.document_id}/?claim={earlier.pk}",
+            "external": False,
+            "published": "https://desk.example.org/a",
         }
     ]
     assert 'id="claim-matches"' in response.content.decode()

@@ -4,7 +4,6 @@ and merging claims."""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -35,11 +34,9 @@ class NextClaim(APIView):
         claim = queue.next_claim(project, request.user)
         if claim is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        return Response({"claim": ClaimSerializer(claim).data, "desk_url": desk_url(claim)})
-
-
-def desk_url(claim: Claim) -> str:
-    return f"{reverse('annotations:document-detail', args=[claim.document_id])}?claim={claim.pk}"
+        return Response(
+            {"claim": ClaimSerializer(claim).data, "desk_url": claim.get_absolute_url()}
+        )
 
 
 class SkipInputSerializer(StrictSerializer):

@@ -31,7 +31,11 @@ PERIOD_PARAMETERS = [
 
 class QueueAnnotationSerializer(AnnotationSerializer):
     class Meta(AnnotationSerializer.Meta):
-        fields = [name for name in AnnotationSerializer.Meta.fields if name != "claim"]
+        fields = [
+            name
+            for name in AnnotationSerializer.Meta.fields
+            if name not in ("claim", "claim_status")
+        ]
 
 
 class QueueClaimSerializer(ClaimSerializer):

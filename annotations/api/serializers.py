@@ -198,12 +198,16 @@ class SourceOutputSerializer(serializers.ModelSerializer):
 class AnnotationSerializer(serializers.ModelSerializer):
     annotator = serializers.SlugRelatedField(slug_field="username", read_only=True)
     sources = SourceOutputSerializer(many=True, read_only=True)
+    # The claim's status once this annotation is saved (a draft starts it, the last
+    # submission moves it to review): the desk shows it without asking again.
+    claim_status = serializers.CharField(source="claim.status", read_only=True)
 
     class Meta:
         model = Annotation
         fields = [
             "id",
             "claim",
+            "claim_status",
             "annotator",
             "stance",
             "verdict",

@@ -230,6 +230,7 @@ class MyAnnotation(APIView):
         annotation = get_object_or_404(
             Annotation.objects.with_sources(), claim=claim, annotator=request.user
         )
+        annotation.claim = claim
         return Response(AnnotationSerializer(annotation).data)
 
     @extend_schema(request=AnnotationInputSerializer, responses=AnnotationSerializer)

@@ -12,13 +12,25 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import access, queue
 from ..api.serializers import AnnotationSerializer
 from ..guidelines import current_guideline_version, render_guidelines
 from ..highlight import segment_text
-from ..models import Annotation, Claim, ClaimMatch, Document, Source, Stance
+from ..models import (
+    Annotation,
+    Claim,
+    ClaimMatch,
+    ClaimStatus,
+    Document,
+    Membership,
+    Source,
+    Stance,
+)
+from ..review import returned_claims
 
 # The stance shortcuts, shown beside each choice and in the cheat-sheet.
 STANCE_KEYS = {
@@ -63,10 +75,11 @@ def desk_data(document: Document, claims: list[Claim], user, current_id: int | N
     project = document.project
     mine = (
         Annotation.objects.filter(claim__document=document, annotator=user)
-        .select_related("annotator")
+        .select_related("annotator", "claim")
         .with_sources()
     )
     labels = project.rating_scale.labels.all()
+    readable = set(Membership.objects.filter(user=user).values_list("project_id", flat=True))
     return {
         "user": user.username,
         "project": project.slug,
@@ -80,7 +93,9 @@ def desk_data(document: Document, claims: list[Claim], user, current_id: int | N
             for key, label in Stance.choices
         ],
         "source_stances": [{"key": key, "label": label} for key, label in Source.Stance.choices],
-        "claims": [claim_data(claim) for claim in claims],
+        "statuses": dict(ClaimStatus.choices),
+        "claims": [claim_data(claim, readable) for claim in claims],
+        "returned": returned_to(document, user),
         # One serializer for all: building its fields once per annotation costs more than
         # the whole page otherwise.
         "annotations": {a["claim"]: a for a in AnnotationSerializer(mine, many=True).data},
@@ -91,7 +106,20 @@ def desk_data(document: Document, claims: list[Claim], user, current_id: int | N
     }
 
 
-def claim_data(claim: Claim) -> dict[str, Any]:
+def returned_to(document: Document, user) -> dict[int, dict[str, str]]:
+    """The document's claims an editor returned to this annotator: who, when and why."""
+    return {
+        claim.pk: {
+            "by": claim.returned_by,
+            "at": date_format(timezone.localtime(claim.returned_at), "j F Y, H:i"),
+            "comment": claim.return_comment,
+            "discussion": reverse("annotations:claim-comments", args=[claim.pk]),
+        }
+        for claim in returned_claims(document.project, user).filter(document=document)
+    }
+
+
+def claim_data(claim: Claim, readable: set[int]) -> dict[str, Any]:
     return {
         "id": claim.pk,
         "text": claim.text,
@@ -100,19 +128,24 @@ def claim_data(claim: Claim) -> dict[str, Any]:
         "status": claim.status,
         "status_label": claim.get_status_display(),
         "origin": claim.origin,
+        "origin_label": claim.get_origin_display(),
         "score": claim.score,
         "speaker": claim.speaker,
         "version": claim.version,
         "rejection_reason": claim.rejection_reason,
         # "Checked before?": earlier claims of the organisation with a verdict that this one
         # repeats. Their verdicts are final ones, not other annotators' work in progress.
-        "matches": [match_data(match) for match in claim.matches.all()],
+        "matches": [match_data(match, readable) for match in claim.matches.all()],
     }
 
 
-def match_data(match: ClaimMatch) -> dict[str, Any]:
+def match_data(match: ClaimMatch, readable: set[int]) -> dict[str, Any]:
+    """An earlier check, linked to the claim on its desk when the annotator may open that
+    project, otherwise to where it was published."""
     earlier = match.matched_claim
     label = earlier.project.rating_scale.label_for(earlier.final_verdict)
+    published = earlier.review_url or earlier.document.url
+    internal = earlier.project_id in readable
     return {
         "text": earlier.text,
         "verdict": label.label if label else earlier.final_verdict,
@@ -120,7 +153,9 @@ def match_data(match: ClaimMatch) -> dict[str, Any]:
         "where": "imported fact-check"
         if earlier.origin == Claim.Origin.IMPORTED
         else earlier.project.name,
-        "url": earlier.review_url or earlier.document.url,
+        "href": earlier.get_absolute_url() if internal else published,
+        "external": not internal,
+        "published": published if internal else "",
     }
 
 
@@ -132,6 +167,4 @@ def queue_next(request: HttpRequest, slug: str) -> HttpResponse:
     if claim is None:
         messages.success(request, "Your queue is empty: no claim in this project needs you now.")
         return redirect("annotations:project-detail", slug=slug)
-    return redirect(
-        f"{reverse('annotations:document-detail', args=[claim.document_id])}?claim={claim.pk}"
-    )
+    return redirect(claim)
