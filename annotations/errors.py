@@ -3,6 +3,7 @@ and into messages by the CLI."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import InterfaceError, OperationalError
@@ -13,18 +14,40 @@ DATABASE_AWAY = (OperationalError, InterfaceError)
 
 
 class InvalidInput(ValueError):
-    """The input cannot be accepted as it is; the message says why, for a person."""
+    """The input cannot be accepted as it is; the message says why, for a person.
 
-    def __init__(self, message: str, *, field: str | None = None, line: int | None = None):
+    `source` names the file the input came from, when it came from one."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        line: int | None = None,
+        source: str | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.field = field
         self.line = line
+        self.source = source
 
     def __str__(self) -> str:
-        where = f"line {self.line}: " if self.line else ""
+        if self.source and self.line:
+            where = f"{self.source}, line {self.line}: "
+        elif self.source or self.line:
+            where = f"{self.source}: " if self.source else f"line {self.line}: "
+        else:
+            where = ""
         field = f"{self.field}: " if self.field else ""
         return f"{where}{field}{self.message}"
+
+
+def describe_json_error(error: json.JSONDecodeError) -> str:
+    """A JSON parser's complaint in full, with the column: "Unterminated string starting at
+    column 12" rather than the bare "Unterminated string starting at"."""
+    joint = " column" if error.msg.endswith(" at") else " at column"
+    return f"not valid JSON: {error.msg}{joint} {error.colno}."
 
 
 class TooLarge(InvalidInput):

@@ -19,7 +19,7 @@ from django.utils.timezone import make_aware
 
 from . import jobs
 from .audit import record_event, record_events, snapshot
-from .errors import InvalidInput, TooLarge
+from .errors import InvalidInput, TooLarge, describe_json_error
 from .extraction.cleaning import (
     NoArticle,
     html_to_article,
@@ -34,7 +34,11 @@ RECORD_FIELDS = {"title", "text", "url", "publisher", "byline", "published_at", 
 
 
 class DuplicateDocument(InvalidInput):
-    """The same text is already in the project."""
+    """The same text is already in the project, as `document`."""
+
+    def __init__(self, message: str, *, document: Document | None = None, **where):
+        super().__init__(message, **where)
+        self.document = document
 
 
 @dataclass
@@ -47,6 +51,8 @@ class DocumentInput:
     published_at: datetime | None = None
     language: str = "en"
     line: int | None = field(default=None, compare=False)
+    # The uploaded file's name, for error messages.
+    source: str | None = field(default=None, compare=False)
 
 
 def parse_published_at(value: str | None, *, line: int | None = None) -> datetime | None:
@@ -71,10 +77,13 @@ def check_upload(data: bytes, name: str) -> None:
     (which a byte-order mark announces) is full of zero bytes and is not a binary."""
     if len(data) > settings.MAX_UPLOAD_BYTES:
         raise TooLarge(
-            f"{name} is {len(data):,} bytes; the limit is {settings.MAX_UPLOAD_BYTES:,} bytes."
+            f"the file is {len(data):,} bytes; the limit is {settings.MAX_UPLOAD_BYTES:,} bytes.",
+            source=name,
         )
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InvalidInput(f"{name} looks like a binary file; upload text, HTML, JSONL or CSV.")
+        raise InvalidInput(
+            "this looks like a binary file; upload text, HTML, JSONL or CSV.", source=name
+        )
 
 
 def decode_upload(data: bytes, name: str) -> str:
@@ -84,7 +93,7 @@ def decode_upload(data: bytes, name: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InvalidInput(f"{name} is not valid UTF-8 text.", line=line) from None
+        raise InvalidInput("this is not valid UTF-8 text.", line=line, source=name) from None
 
 
 def split_title(text: str, fallback: str) -> tuple[str, str]:
@@ -97,11 +106,23 @@ def split_title(text: str, fallback: str) -> tuple[str, str]:
 
 
 def parse_file(name: str, data: bytes) -> list[DocumentInput]:
-    """Parse one uploaded file into document inputs; raises InvalidInput naming the line."""
+    """Parse one uploaded file into document inputs; raises InvalidInput naming the file
+    and the line."""
+    try:
+        docs = parse_content(name, data)
+    except InvalidInput as exc:
+        exc.source = name
+        raise
+    for doc in docs:
+        doc.source = name
+    return docs
+
+
+def parse_content(name: str, data: bytes) -> list[DocumentInput]:
     suffix = PurePath(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise InvalidInput(
-            f"{name}: unsupported file type {suffix or '(none)'}; "
+            f"unsupported file type {suffix or '(none)'}; "
             f"use one of {', '.join(SUPPORTED_SUFFIXES)}."
         )
     stem = PurePath(name).stem
@@ -130,7 +151,7 @@ def html_document(name: str, data: bytes) -> DocumentInput:
     try:
         article = html_to_article(data)
     except NoArticle as exc:
-        raise InvalidInput(f"{name}: {exc}") from None
+        raise InvalidInput(str(exc)) from None
     published_at = article.published_at
     if published_at is not None and published_at.tzinfo is None:
         published_at = published_at.replace(tzinfo=UTC)
@@ -176,7 +197,7 @@ def parse_jsonl(content: str) -> list[DocumentInput]:
         try:
             row = json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise InvalidInput(f"not valid JSON ({exc.msg}).", line=number) from None
+            raise InvalidInput(describe_json_error(exc), line=number) from None
         if not isinstance(row, dict):
             raise InvalidInput("each line must be a JSON object.", line=number)
         records.append(record_from_mapping(row, number))
@@ -202,21 +223,25 @@ def parse_csv(content: str, delimiter: str = ",") -> list[DocumentInput]:
 
 def create_document(project: Project, user, doc: DocumentInput) -> Document:
     """Store one document and queue its claim extraction."""
+    where = {"field": "text", "line": doc.line, "source": doc.source}
     document = build_document(project, user, doc)
-    if Document.objects.filter(project=project, content_hash=document.content_hash).exists():
+    existing = (
+        Document.objects.filter(project=project, content_hash=document.content_hash)
+        .only("pk", "title")
+        .first()
+    )
+    if existing is not None:
         raise DuplicateDocument(
-            f"this text is already in the project ({document.title!r}).",
-            field="text",
-            line=doc.line,
+            f"this text is already in the project, as “{existing.title}”.",
+            document=existing,
+            **where,
         )
     with transaction.atomic():
         try:
             document.save()
         except IntegrityError:
             # Two uploads of the same text raced past the check above.
-            raise DuplicateDocument(
-                "this text is already in the project.", field="text", line=doc.line
-            ) from None
+            raise DuplicateDocument("this text is already in the project.", **where) from None
         record_event(user, document, "create", after=snapshot(document))
         jobs.queue_extractions([document])
     return document
@@ -231,25 +256,29 @@ def create_documents(project: Project, user, docs: list[DocumentInput]) -> list[
     for document, doc in zip(documents, docs, strict=True):
         if document.content_hash in first_seen:
             raise DuplicateDocument(
-                f"this text is already in the project ({first_seen[document.content_hash].title!r}).",
+                "this text is in the file twice "
+                f"(“{first_seen[document.content_hash].title}” before it).",
                 field="text",
                 line=doc.line,
+                source=doc.source,
             )
         first_seen[document.content_hash] = document
-    stored: set[str] = set()
+    stored: dict[str, Document] = {}
     hashes = list(first_seen)
     for offset in range(0, len(hashes), _HASH_BATCH):
-        stored.update(
-            Document.objects.filter(
-                project=project, content_hash__in=hashes[offset : offset + _HASH_BATCH]
-            ).values_list("content_hash", flat=True)
-        )
+        found = Document.objects.filter(
+            project=project, content_hash__in=hashes[offset : offset + _HASH_BATCH]
+        ).only("pk", "title", "content_hash")
+        stored.update((existing.content_hash, existing) for existing in found)
     for document, doc in zip(documents, docs, strict=True):
-        if document.content_hash in stored:
+        existing = stored.get(document.content_hash)
+        if existing is not None:
             raise DuplicateDocument(
-                f"this text is already in the project ({document.title!r}).",
+                f"this text is already in the project, as “{existing.title}”.",
+                document=existing,
                 field="text",
                 line=doc.line,
+                source=doc.source,
             )
     try:
         with transaction.atomic():
@@ -272,7 +301,7 @@ def build_document(project: Project, user, doc: DocumentInput) -> Document:
     line of a record that cannot be one."""
     text = normalise_text(doc.text)
     if not text.strip():
-        raise InvalidInput("The text is empty.", field="text", line=doc.line)
+        raise InvalidInput("The text is empty.", field="text", line=doc.line, source=doc.source)
     title = normalise_text(doc.title).strip()[:500] or text.strip().split("\n")[0][:80]
     return Document(
         project=project,

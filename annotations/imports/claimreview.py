@@ -8,7 +8,7 @@ import json
 import re
 from typing import Any
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, describe_json_error
 from ..models import RatingScale
 from .records import ClaimRecord, DocumentRecord, ParsedFile, date_field, text_field, url_field
 
@@ -32,7 +32,7 @@ def items_with_lines(content: str) -> list[tuple[int, Any]]:
             try:
                 item, pos = DECODER.raw_decode(content, pos)
             except json.JSONDecodeError as exc:
-                raise InvalidInput(f"not valid JSON ({exc.msg}).", line=exc.lineno) from None
+                raise InvalidInput(describe_json_error(exc), line=exc.lineno) from None
             items.append((line, item))
     try:
         document = json.loads(content)
@@ -48,7 +48,7 @@ def items_with_lines(content: str) -> list[tuple[int, Any]]:
             try:
                 items.append((line, json.loads(raw)))
             except json.JSONDecodeError as exc:
-                raise InvalidInput(f"not valid JSON ({exc.msg}).", line=line) from None
+                raise InvalidInput(describe_json_error(exc), line=line) from None
     return items
 
 

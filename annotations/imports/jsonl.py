@@ -8,7 +8,7 @@ import json
 from collections.abc import Container, Iterable, Iterator
 from typing import Any
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, describe_json_error
 from ..exports.rows import COMMENT_FIELDS, REVIEW_FIELDS, SOURCE_FIELDS
 from ..models import Annotation, Claim, ClaimStatus, Review, Source, Stance
 from .records import (
@@ -299,7 +299,7 @@ def parse_lines(
             try:
                 row = json.loads(raw)
             except json.JSONDecodeError as exc:
-                raise InvalidInput(f"not valid JSON ({exc.msg}).", line=line) from None
+                raise InvalidInput(describe_json_error(exc), line=line) from None
             if not isinstance(row, dict):
                 raise InvalidInput("each line must be a JSON object.", line=line)
             kind = row.get("type")

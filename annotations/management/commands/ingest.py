@@ -61,10 +61,12 @@ class Command(BaseCommand):
                 )
             except DuplicateDocument as exc:
                 skipped += 1
-                self.stderr.write(f"{path}: skipped, {exc}")
+                exc.source = str(path)
+                self.stderr.write(f"skipped {exc}")
             except InvalidInput as exc:
                 failed += 1
-                self.stderr.write(self.style.ERROR(f"{path}: {exc}"))
+                exc.source = str(path)
+                self.stderr.write(self.style.ERROR(str(exc)))
             else:
                 added += len(documents)
         summary = f"{added} documents added, {skipped} files skipped as duplicates, {failed} files failed."
