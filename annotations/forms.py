@@ -9,7 +9,46 @@ from .projects import check_export_settings
 
 
 class ProjectForm(forms.ModelForm):
-    organisation_url = forms.URLField(required=False, assume_scheme="https")
+    """A project's settings, each explained where it is set."""
+
+    annotations_per_claim = forms.IntegerField(
+        min_value=1,
+        max_value=10,
+        help_text="How many annotators must submit an annotation before a claim goes to "
+        "review (1 to 10). More than one lets you measure agreement.",
+        error_messages={
+            "min_value": "Annotations per claim must be at least 1.",
+            "max_value": "Annotations per claim can be at most 10.",
+        },
+    )
+    checkworthiness_threshold = forms.FloatField(
+        min_value=0,
+        max_value=1,
+        label="Check-worthiness threshold",
+        help_text="Sentences scored at or above it (0 to 1) become claims. Lower finds more "
+        "claims, higher fewer; documents added from now on use it.",
+        error_messages={
+            "min_value": "The threshold must be between 0 and 1.",
+            "max_value": "The threshold must be between 0 and 1.",
+        },
+    )
+    match_threshold = forms.FloatField(
+        min_value=0,
+        max_value=1,
+        label="“Checked before?” threshold",
+        help_text="How similar (0 to 1) an earlier checked claim must be to be shown beside a "
+        "new one.",
+        error_messages={
+            "min_value": "The threshold must be between 0 and 1.",
+            "max_value": "The threshold must be between 0 and 1.",
+        },
+    )
+    organisation_url = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        label="Organisation URL",
+        help_text="Written into ClaimReview exports as the publisher's address.",
+    )
 
     class Meta:
         model = Project
@@ -20,6 +59,7 @@ class ProjectForm(forms.ModelForm):
             "rating_scale",
             "annotations_per_claim",
             "checkworthiness_threshold",
+            "match_threshold",
             "scorer",
             "queue_order",
             "organisation_name",
@@ -35,6 +75,21 @@ class ProjectForm(forms.ModelForm):
         labels = {
             "location_iso_code": "Country of the claims (ISO code, for AVeriTeC)",
             "averitec_vocabulary": "AVeriTeC vocabulary (your entries over the default mapping)",
+        }
+        help_texts = {
+            "name": "Shown in the top bar and the list of projects.",
+            "description": "Shown under the project's name.",
+            "guidelines": "Markdown. Annotators open them on the desk with g; every change "
+            "is kept as a new numbered version, and each annotation records the version it "
+            "was made under.",
+            "rating_scale": "The verdicts annotators choose from.",
+            "scorer": "How sentences are scored for check-worthiness.",
+            "queue_order": "The order in which “Annotate the next claim” hands out claims.",
+            "organisation_name": "Projects of the same organisation share “checked before?”.",
+            "location_iso_code": "Written into AVeriTeC exports (e.g. GB) for claims that do "
+            "not name their own country.",
+            "averitec_vocabulary": "JSON: our claim types and source kinds as AVeriTeC names "
+            "them, where you differ from the default mapping. Leave {} for the default.",
         }
 
     def clean(self) -> dict:
@@ -72,7 +127,9 @@ class DocumentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("file") and not (data.get("text") or "").strip():
+        # A file that was chosen but refused (empty, say) has its own message already.
+        chosen = data.get("file") or "file" in self.errors
+        if not chosen and not (data.get("text") or "").strip():
             raise forms.ValidationError("Paste a text or choose a file.")
         return data
 
@@ -255,3 +312,86 @@ class ImportForm(forms.Form):
     skip_bad_lines = forms.BooleanField(
         required=False, label="Skip bad lines (otherwise one bad line imports nothing)"
     )
+
+
+class ClaimFilterForm(forms.Form):
+    """The claims table's filters and order, read from the page's query string."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Words in the claim"}),
+    )
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *ClaimStatus.choices])
+    verdict = forms.ChoiceField(required=False, label="Final verdict")
+    claim_type = forms.ChoiceField(required=False, label="Claim type")
+    speaker = forms.CharField(required=False, max_length=200)
+    annotator = forms.ChoiceField(required=False, label="Annotated by")
+    min_score = forms.FloatField(
+        required=False,
+        min_value=0,
+        max_value=1,
+        label="Score from",
+        widget=forms.NumberInput(attrs={"step": "0.05"}),
+    )
+    max_score = forms.FloatField(
+        required=False,
+        min_value=0,
+        max_value=1,
+        label="Score to",
+        widget=forms.NumberInput(attrs={"step": "0.05"}),
+    )
+    document = forms.IntegerField(required=False, min_value=1, label="Document number")
+    sort = forms.ChoiceField(required=False, label="Order")
+    after = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    before = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+
+    def __init__(self, *args, project: Project, membership, **kwargs):
+        from .claim_list import SORTS
+        from .extraction.claim_types import CLAIM_TYPES
+
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+        self.fields["verdict"].choices = [
+            ("", "Any verdict"),
+            ("none", "No verdict yet"),
+            *verdict_choices(project)[1:],
+        ]
+        self.fields["claim_type"].choices = [("", "Any type")] + [
+            (name, name.capitalize()) for name in CLAIM_TYPES
+        ]
+        self.fields["sort"].choices = [(name, sort.label) for name, sort in SORTS.items()]
+        # Annotation is blind: annotators may narrow the table to their own work only.
+        if membership.can_review:
+            members = project.memberships.select_related("user").order_by("user__username")
+            self.people = {m.user.username: m.user for m in members}
+        else:
+            self.people = {membership.user.username: membership.user}
+        self.fields["annotator"].choices = [("", "Anyone")] + [
+            (name, name if membership.can_review else "Me") for name in self.people
+        ]
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_score"), data.get("max_score")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_score", "“Score to” must not be below “Score from”.")
+        return data
+
+    def filters(self):
+        """The filters as cleaned; call after is_valid()."""
+        from .claim_list import ClaimFilters
+
+        data = self.cleaned_data
+        return ClaimFilters(
+            q=data["q"].strip(),
+            status=data["status"],
+            verdict=data["verdict"],
+            claim_type=data["claim_type"],
+            speaker=data["speaker"].strip(),
+            annotator=self.people.get(data["annotator"]) if data["annotator"] else None,
+            min_score=data["min_score"],
+            max_score=data["max_score"],
+            document=data["document"],
+        )

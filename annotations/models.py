@@ -236,6 +236,10 @@ class Document(models.Model):
         self.content_hash = hash_content(self.text)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        """The document's desk."""
+        return reverse("annotations:document-detail", args=[self.pk])
+
     @property
     def scorer_fallback_reason(self) -> str:
         """Why light scored this document although the project asked for the transformer ("" if it did not)."""

@@ -87,6 +87,9 @@ def update_project(project: Project, user, changes: dict) -> Project:
     check_export_settings(changes)
     # Lock the row: two admins editing the guidelines at once must get two version numbers.
     project = Project.objects.select_for_update().select_related("rating_scale").get(pk=project.pk)
+    if isinstance(changes.get("guidelines"), str):
+        # Browsers send a textarea's lines ending in \r\n: the same text, not a new version.
+        changes["guidelines"] = normalise_newlines(changes["guidelines"])
     before = snapshot(project)
     for name, value in changes.items():
         setattr(project, name, value)
@@ -101,6 +104,10 @@ def update_project(project: Project, user, changes: dict) -> Project:
         # More places open claims to the queue again, fewer may close some.
         project.claims.filter(status__in=QUEUE_STATUSES).refresh_in_queue(project)
     return project
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 @transaction.atomic

@@ -139,7 +139,7 @@ def test_an_article_goes_from_paste_to_approved_verdict_in_the_export(
     page.wait_for_url("**/login/")
     log_in(page, base, "erin")
     page.get_by_role("link", name=project.name).click()
-    page.get_by_role("link", name="Review").click()
+    page.get_by_role("navigation", name="Project").get_by_role("link", name="Review").click()
     item = page.locator(f"[data-claim-id='{claim_id}']")
     for url, _ in sources:
         assert url in item.inner_text()

@@ -51,6 +51,7 @@ def test_the_settings_page_also_versions_the_guidelines(client, project, admin):
         "rating_scale": project.rating_scale_id,
         "annotations_per_claim": 1,
         "checkworthiness_threshold": 0.5,
+        "match_threshold": 0.6,
         "scorer": "light",
         "queue_order": "score",
     }

@@ -45,3 +45,9 @@ def project_nav(context: template.Context) -> dict[str, Any]:
         if allowed[who]
     ]
     return {"links": links}
+
+
+@register.filter
+def get_item(mapping: dict | None, key: Any) -> Any:
+    """`mapping[key]`, or None: a template's way to look up a dictionary by a variable."""
+    return mapping.get(key) if mapping else None

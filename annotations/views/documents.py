@@ -1,49 +1,46 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from .. import access
 from ..claims import extract_again
 from ..errors import Busy, InvalidInput, TooLarge
-from ..forms import (
-    DocumentForm,
+from ..forms import DocumentForm
+from ..ingest import (
+    DocumentInput,
+    DuplicateDocument,
+    create_document,
+    create_documents,
+    parse_file,
 )
-from ..ingest import DocumentInput, create_document, create_documents, parse_file
+from ..models import Document, Project
+from .projects import project_page
 
 
 @login_required
 @require_POST
 def document_create(request: HttpRequest, slug: str) -> HttpResponse:
-    project, _ = access.get_project_for_user(request.user, slug)
+    """Add a pasted text or an uploaded file. Any error shows on the project page beside
+    the form, still filled in as it was sent."""
+    project, membership = access.get_project_for_user(request.user, slug)
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
-        for error in form.errors.values():
-            messages.error(request, " ".join(error))
-        return redirect("annotations:project-detail", slug=slug)
-    data = form.cleaned_data
+        return project_page(request, project, membership, form, status=400)
     try:
-        if data["file"]:
-            documents = create_documents(
-                project, request.user, parse_file(data["file"].name, data["file"].read())
-            )
-        else:
-            doc = DocumentInput(title=data["title"], text=data["text"], url=data["url"])
-            documents = [create_document(project, request.user, doc)]
-    except TooLarge as exc:
-        messages.error(request, str(exc))
-        return TemplateResponse(
-            request, "annotations/error.html", {"message": str(exc), "project": project}, status=413
-        )
+        documents = add_documents(project, request.user, form.cleaned_data)
     except InvalidInput as exc:
-        messages.error(request, str(exc))
-        return redirect("annotations:project-detail", slug=slug)
+        form.add_error(*placed_error(form, exc))
+        duplicate = exc.document if isinstance(exc, DuplicateDocument) else None
+        status = 413 if isinstance(exc, TooLarge) else 400
+        return project_page(request, project, membership, form, duplicate=duplicate, status=status)
     if len(documents) == 1:
-        return redirect("annotations:document-detail", pk=documents[0].pk)
+        return redirect(documents[0])
     messages.success(
         request, f"{len(documents)} documents added; their claims are being extracted."
     )
@@ -62,3 +59,19 @@ def document_extract_again(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "The claims are being extracted again.")
     return redirect("annotations:document-detail", pk=document.pk)
+
+
+def add_documents(project: Project, user, data: dict[str, Any]) -> list[Document]:
+    if data["file"]:
+        return create_documents(project, user, parse_file(data["file"].name, data["file"].read()))
+    doc = DocumentInput(title=data["title"], text=data["text"], url=data["url"])
+    return [create_document(project, user, doc)]
+
+
+def placed_error(form: DocumentForm, exc: InvalidInput) -> tuple[str | None, str]:
+    """Where on the form an error belongs, and its message: anything wrong in an upload
+    goes beside the file, naming the file and line; the rest beside the field it names."""
+    if form.cleaned_data["file"]:
+        return "file", str(exc)
+    field = exc.field if exc.field in form.fields else None
+    return field, exc.message[:1].upper() + exc.message[1:]

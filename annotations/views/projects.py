@@ -9,12 +9,15 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import access, jobs
+from ..claim_list import DEFAULT_SORT, ClaimFilters, claim_page
+from ..errors import InvalidInput
 from ..forms import (
+    ClaimFilterForm,
     DocumentForm,
     NewProjectForm,
     ProjectForm,
 )
-from ..models import ClaimStatus, JobKind, Project
+from ..models import ClaimStatus, Document, JobKind, Membership, Project
 from ..projects import create_project, update_project
 from ..review import returned_claims
 
@@ -43,12 +46,29 @@ def project_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def project_detail(request: HttpRequest, slug: str) -> TemplateResponse:
     project, membership = access.get_project_for_user(request.user, slug)
+    return project_page(request, project, membership, DocumentForm())
+
+
+def project_page(
+    request: HttpRequest,
+    project: Project,
+    membership: Membership,
+    form: DocumentForm,
+    *,
+    duplicate: Document | None = None,
+    status: int = 200,
+) -> TemplateResponse:
+    """The project page: its claims table as the query string filters and orders it, and
+    the paste form as given (empty, or as the person filled it in, with what was wrong)."""
     counts = dict(project.claims.values_list("status").annotate(n=Count("id")).order_by())
     documents = (
         project.documents.defer("text")
         .select_related("extraction_job")
         .annotate(n_claims=Count("claims"))
     )
+    table = claims_table(request, project, membership)
+    if table["filter_form"].errors and status == 200:
+        status = 400
     return TemplateResponse(
         request,
         "annotations/project_detail.html",
@@ -60,10 +80,45 @@ def project_detail(request: HttpRequest, slug: str) -> TemplateResponse:
             "status_counts": [
                 (value, label, counts.get(value, 0)) for value, label in ClaimStatus.choices
             ],
-            "form": DocumentForm(),
+            "form": form,
+            "duplicate": duplicate,
             "returned": returned_claims(project, request.user)[:20],
+            **table,
         },
+        status=status,
     )
+
+
+def claims_table(request: HttpRequest, project: Project, membership: Membership) -> dict:
+    """The claims table's filter form, page and links to the pages beside it. Filters with
+    a mistake are shown with it, and the table unfiltered."""
+    form = ClaimFilterForm(request.GET, project=project, membership=membership)
+    valid = form.is_valid()
+    data = form.cleaned_data if valid else {}
+    page = claim_page(
+        project,
+        form.filters() if valid else ClaimFilters(),
+        sort_name=data.get("sort") or DEFAULT_SORT,
+        after=data.get("after", ""),
+        before=data.get("before", ""),
+    )
+    if not membership.can_review:  # annotation is blind: her own work only
+        me = request.user.username
+        page.annotators = {
+            pk: [row for row in rows if row[0] == me] for pk, rows in page.annotators.items()
+        }
+    query = request.GET.copy()
+    for name in ("after", "before"):
+        query.pop(name, None)
+    return {
+        "filter_form": form,
+        "page": page,
+        "labels": dict(project.rating_scale.labels.values_list("key", "label")),
+        "statuses": dict(ClaimStatus.choices),
+        "table_query": query.urlencode(),
+        "filtered": valid
+        and any(v for k, v in data.items() if k not in ("sort", "after", "before")),
+    }
 
 
 @login_required
@@ -72,9 +127,13 @@ def project_settings(request: HttpRequest, slug: str) -> HttpResponse:
     form = ProjectForm(request.POST or None, instance=Project.objects.get(pk=project.pk))
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        update_project(project, request.user, changes)
-        messages.success(request, "Settings saved.")
-        return redirect("annotations:project-detail", slug=project.slug)
+        try:
+            update_project(project, request.user, changes)
+        except InvalidInput as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect("annotations:project-settings", slug=project.slug)
     return TemplateResponse(
         request,
         "annotations/project_settings.html",
