@@ -490,6 +490,12 @@ class Claim(models.Model):
         """The desk of the claim's document, open at this claim."""
         return f"{reverse('annotations:document-detail', args=[self.document_id])}?claim={self.pk}"
 
+    @property
+    def final_verdict_label(self) -> str:
+        """The final verdict as its scale names it."""
+        label = self.project.rating_scale.label_for(self.final_verdict)
+        return label.label if label else self.final_verdict
+
     def checked_before(self) -> list[ClaimMatch]:
         """Earlier claims with a verdict that this claim repeats, best match first."""
         return list(

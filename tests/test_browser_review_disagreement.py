@@ -38,7 +38,7 @@ def test_an_editor_resolves_a_disagreement(
         bruno.get_by_label("Lock the verdict").check()
         bruno.get_by_role("button", name="Approve bruno's verdict").click()
         page.wait_for_selector(".message.success")
-        assert f"Claim {disputed.pk}: approve recorded." in page.inner_text(".messages")
+        assert f"Claim {disputed.pk}: verdict approved." in page.inner_text(".messages")
         # Only the agreed claim is left.
         assert page.locator("section.review-item").count() == 1
         page.screenshot(path=str(SCREENSHOTS / "review-resolved.png"), full_page=True)

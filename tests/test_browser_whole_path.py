@@ -145,7 +145,7 @@ def test_an_article_goes_from_paste_to_approved_verdict_in_the_export(
         assert url in item.inner_text()
     shoot(page, "07-review-queue")
     item.get_by_role("button", name="Approve alice's verdict").click()
-    page.get_by_text(f"Claim {claim_id}: approve recorded.").wait_for()
+    page.get_by_text(f"Claim {claim_id}: verdict approved.").wait_for()
     shoot(page, "08-review-approved")
     assert Claim.objects.get(pk=claim_id).status == ClaimStatus.APPROVED
 

@@ -99,7 +99,7 @@ def test_the_history_shows_every_change_to_the_claim(api, client, project, annot
     assert submit["after"]["sources"][0]["url"] == "https://minutes.example.org/1"
     client.force_login(editor)
     page = client.get(f"/claims/{claim.pk}/history/").content.decode()
-    assert "Timeline" in page and "approve claim" in page and "Looks right." in page
+    assert "Timeline" in page and "erin approved the verdict" in page and "Looks right." in page
 
 
 def test_the_history_page_reopens_a_locked_verdict(client, project, annotator, editor):

@@ -15,7 +15,7 @@ from ..errors import InvalidInput
 from ..exports.jobs import export_file_response, request_export
 from ..forms import ExportForm, ImportForm
 from ..imports import DatasetErrors, import_dataset
-from ..models import Export, JobState, Membership, Project
+from ..models import ClaimStatus, Export, JobState, Membership, Project
 
 
 def render_page(
@@ -29,16 +29,45 @@ def render_page(
     import_errors: list | None = None,
     status: int = 200,
 ) -> TemplateResponse:
+    verdicts = dict(project.rating_scale.labels.values_list("key", "label"))
     context = {
         "project": project,
         "membership": membership,
         "form": form or ExportForm(project=project),
         "import_form": import_form or ImportForm(),
-        "exports": project.exports.select_related("requested_by", "job")[:10],
+        "exports": [
+            (
+                export,
+                exports.FORMATS[export.format].label
+                if export.format in exports.FORMATS
+                else export.format,
+                describe_filters(export.filters, verdicts),
+            )
+            for export in project.exports.select_related("requested_by", "job")[:10]
+        ],
         "summary": summary,
         "import_errors": import_errors,
     }
     return TemplateResponse(request, "annotations/export.html", context, status=status)
+
+
+def describe_filters(filters: dict, verdicts: dict[str, str]) -> str:
+    """A background export's saved filters, as a person reads them."""
+    statuses = dict(ClaimStatus.choices)
+    parts = []
+    if filters.get("status"):
+        parts.append("status " + ", ".join(statuses.get(s, s) for s in filters["status"]))
+    if filters.get("verdict"):
+        parts.append("verdict " + ", ".join(verdicts.get(v, v) for v in filters["verdict"]))
+    if filters.get("document"):
+        parts.append(f"document {filters['document']}")
+    if filters.get("date_from") or filters.get("date_to"):
+        parts.append(
+            f"claim date {filters.get('date_from') or '…'} to {filters.get('date_to') or '…'}"
+        )
+    if filters.get("annotator"):
+        parts.append(f"annotated by {filters['annotator']}")
+    return "; ".join(parts).capitalize()
 
 
 @login_required
@@ -103,10 +132,19 @@ def dataset_import(request: HttpRequest, slug: str) -> HttpResponse:
             dry_run=data["dry_run"],
             skip_bad_lines=data["skip_bad_lines"],
         )
-    except InvalidInput as exc:
-        form.add_error("file", str(exc))
-        errors = exc.errors if isinstance(exc, DatasetErrors) else None
-        return render_page(
-            request, project, membership, import_form=form, import_errors=errors, status=400
+    except DatasetErrors as exc:
+        # The lines are listed below the form; the message above them only counts them.
+        n = len(exc.errors)
+        form.add_error(
+            "file",
+            f"{data['file'].name}: {n} line{'s' if n != 1 else ''} cannot be imported, so "
+            "nothing was. Fix the file, or choose to skip bad lines.",
         )
+        return render_page(
+            request, project, membership, import_form=form, import_errors=exc.errors, status=400
+        )
+    except InvalidInput as exc:
+        exc.source = exc.source or data["file"].name
+        form.add_error("file", str(exc))
+        return render_page(request, project, membership, import_form=form, status=400)
     return render_page(request, project, membership, summary=summary)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
@@ -8,11 +7,12 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
 from .. import access
-from ..audit import audit_log_lines, claim_events
+from ..audit import audit_log_lines
 from ..comments import add_comment
 from ..errors import InvalidInput
 from ..forms import CommentForm, ReopenForm
 from ..models import Annotation
+from ..timeline import claim_timeline
 
 AUDIT_FORMATS = {"jsonl": "application/x-ndjson", "csv": "text/csv"}
 
@@ -35,10 +35,9 @@ def claim_history(request: HttpRequest, pk: int) -> TemplateResponse:
             "membership": membership,
             "claim": claim,
             "annotations": annotations,
-            "reviews": claim.reviews.select_related("editor"),
             "comments": claim.comments.select_related("author"),
-            "events": claim_events(claim),
-            "labels": {label.key: label for label in claim.project.rating_scale.labels.all()},
+            "timeline": claim_timeline(claim),
+            "labels": dict(claim.project.rating_scale.labels.values_list("key", "label")),
             "comment_form": CommentForm(),
             "reopen_form": ReopenForm(),
         },
@@ -59,8 +58,6 @@ def claim_comments(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("next") == "history" and membership.can_review:
                 return redirect("annotations:claim-history", pk=claim.pk)
             return redirect("annotations:claim-comments", pk=claim.pk)
-    if request.method == "POST" and form.errors:
-        messages.error(request, "Write a comment first.")
     return TemplateResponse(
         request,
         "annotations/claim_comments.html",

@@ -12,7 +12,15 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import access
 from ..errors import InvalidInput, StaleVersion
 from ..forms import ReopenForm, ReviewForm
+from ..models import Review
 from ..review import REVIEW_PAGE_SIZE, review_claim, review_queue_page, set_lock
+
+# What each decision did, for the message after it.
+DONE = {
+    Review.Action.APPROVE: "verdict approved",
+    Review.Action.OVERRIDE: "verdict overridden",
+    Review.Action.RETURN: "returned with your comment",
+}
 
 
 def page_number(request: HttpRequest) -> int:
@@ -74,7 +82,7 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
     except InvalidInput as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Claim {claim.pk}: {data['action']} recorded.")
+        messages.success(request, f"Claim {claim.pk}: {DONE[data['action']]}.")
     if request.POST.get("next") == "history":
         return redirect("annotations:claim-history", pk=claim.pk)
     return redirect("annotations:review-queue", slug=claim.project.slug)
