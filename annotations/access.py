@@ -25,6 +25,12 @@ def check_role(membership: Membership, *, review: bool = False, admin: bool = Fa
         raise PermissionDenied("Only the project's editors and admins can review.")
 
 
+def check_site_admin(user) -> None:
+    """Accounts are the installation's administrators' (staff) business, not a project's."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        raise PermissionDenied("Only the workbench's administrators can manage accounts.")
+
+
 def get_project_for_user(
     user, slug: str, *, review: bool = False, admin: bool = False
 ) -> tuple[Project, Membership]:

@@ -184,15 +184,27 @@ def read(
         at = [n for n, _ in stretches].index(position[0])
         stretches = stretches[at:]
     rows: list[tuple[int, Claim]] = []
-    for n, stretch in stretches:
-        query = claims.filter(stretch.condition)
-        if position is not None and n == position[0]:
-            query = query.filter(beyond(stretch.keys, position[1], ascending))
-        order = [key if ascending else f"-{key}" for key in stretch.keys]
-        rows.extend((n, claim) for claim in query.order_by(*order)[: size - len(rows)])
+    for n, _ in stretches:
+        query = stretch_query(claims, sort, n, position, ascending)
+        rows.extend((n, claim) for claim in query[: size - len(rows)])
         if len(rows) >= size:
             break
     return rows
+
+
+def stretch_query(
+    claims: QuerySet[Claim],
+    sort: Sort,
+    n: int,
+    position: tuple[int, list[Any]] | None,
+    ascending: bool,
+) -> QuerySet[Claim]:
+    """Stretch `n` of the order, beyond `position` when the position is in it."""
+    stretch = sort.stretches[n]
+    query = claims.filter(stretch.condition)
+    if position is not None and n == position[0]:
+        query = query.filter(beyond(stretch.keys, position[1], ascending))
+    return query.order_by(*[key if ascending else f"-{key}" for key in stretch.keys])
 
 
 def cursor_of(sort: Sort, stretch: int, claim: Claim) -> str:

@@ -2,9 +2,20 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 
 from .errors import InvalidInput
-from .models import ClaimStatus, Project, Review, Role, Source, Stance
+from .models import (
+    AveritecLabel,
+    ClaimStatus,
+    FeverLabel,
+    Project,
+    RatingScale,
+    Review,
+    Role,
+    Source,
+    Stance,
+)
 from .projects import check_export_settings
 
 
@@ -50,6 +61,26 @@ class ProjectForm(forms.ModelForm):
         help_text="Written into ClaimReview exports as the publisher's address.",
     )
 
+    rating_scale = forms.ModelChoiceField(
+        queryset=RatingScale.objects.none(),
+        help_text="The verdicts annotators choose from. Switching scale when claims already "
+        "have verdicts asks what each verdict becomes; edit labels on the Rating scale page.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The shared presets, and the project's own scale if it has one.
+        own = Q(pk=self.instance.rating_scale_id) if self.instance.rating_scale_id else Q()
+        field = self.fields["rating_scale"]
+        field.queryset = RatingScale.objects.filter(Q(custom=False) | own).order_by(
+            "custom", "name"
+        )
+        field.label_from_instance = lambda scale: (
+            f"{scale.name} (this project's own, version {scale.version})"
+            if scale.custom
+            else scale.name
+        )
+
     class Meta:
         model = Project
         fields = [
@@ -82,7 +113,6 @@ class ProjectForm(forms.ModelForm):
             "guidelines": "Markdown. Annotators open them on the desk with g; every change "
             "is kept as a new numbered version, and each annotation records the version it "
             "was made under.",
-            "rating_scale": "The verdicts annotators choose from.",
             "scorer": "How sentences are scored for check-worthiness.",
             "queue_order": "The order in which “Annotate the next claim” hands out claims.",
             "organisation_name": "Projects of the same organisation share “checked before?”.",
@@ -395,3 +425,91 @@ class ClaimFilterForm(forms.Form):
             max_score=data["max_score"],
             document=data["document"],
         )
+
+
+class RatingLabelForm(forms.Form):
+    """One label of a scale in the editor."""
+
+    key = forms.SlugField(
+        max_length=50,
+        help_text="Stored with each verdict and written into exports; lower case, no spaces.",
+    )
+    label = forms.CharField(max_length=100, label="Name")
+    description = forms.CharField(required=False)
+    ordinal = forms.IntegerField(required=False, min_value=-100, max_value=100, label="Ordinal")
+    fever_label = forms.ChoiceField(
+        required=False, choices=[("", "—"), *FeverLabel.choices], label="FEVER"
+    )
+    averitec_label = forms.ChoiceField(
+        required=False, choices=[("", "Automatic"), *AveritecLabel.choices],
+        label="AVeriTeC",
+    )  # fmt: skip
+    claimreview_rating = forms.IntegerField(
+        required=False, min_value=-100, max_value=100, label="ClaimReview rating"
+    )
+
+    def clean_key(self) -> str:
+        return self.cleaned_data["key"].lower()
+
+
+RatingLabelFormSet = forms.formset_factory(
+    RatingLabelForm, extra=2, can_delete=True, can_order=True
+)
+
+
+class ScaleForm(forms.Form):
+    name = forms.CharField(max_length=100, label="Scale name")
+
+
+def mapping_from(data) -> dict[str, str]:
+    """The verdict mapping a person chose on a page, from its `map-<old key>` fields."""
+    return {name[4:]: value for name, value in data.items() if name.startswith("map-") and value}
+
+
+class AccountForm(forms.Form):
+    username = forms.CharField(max_length=150)
+    password = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Leave empty to hand over a link with which they choose their own.",
+    )
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.order_by("name"), required=False, empty_label="No project yet"
+    )
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.ANNOTATOR)
+
+
+class InvitationForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.ANNOTATOR)
+    note = forms.CharField(
+        required=False, max_length=200, label="For whom", help_text="A reminder, for this list."
+    )
+
+
+class SiteInvitationForm(InvitationForm):
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.order_by("name"), required=False, empty_label="No project yet"
+    )
+
+    field_order = ["project", "role", "note"]
+
+
+class AcceptInvitationForm(forms.Form):
+    username = forms.CharField(
+        max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
+    password = forms.CharField(
+        strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password_again = forms.CharField(
+        strip=False,
+        label="Password, again",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", "The two passwords differ.")
+        return data

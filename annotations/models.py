@@ -31,15 +31,26 @@ class FeverLabel(models.TextChoices):
     NOT_ENOUGH_INFO = "NOT ENOUGH INFO", "Not enough info"
 
 
+class AveritecLabel(models.TextChoices):
+    SUPPORTED = "Supported", "Supported"
+    REFUTED = "Refuted", "Refuted"
+    NOT_ENOUGH_EVIDENCE = "Not Enough Evidence", "Not enough evidence"
+    CONFLICTING = "Conflicting Evidence/Cherrypicking", "Conflicting evidence / cherry-picking"
+
+
 class RatingScale(models.Model):
     """A set of verdicts a project rates claims with (six-point, Check-style, ...).
 
-    A free-text scale has no labels: its verdicts are whatever the annotator writes."""
+    A free-text scale has no labels: its verdicts are whatever the annotator writes. The
+    presets are shared by every project; a scale a project's admin edited is that project's
+    own (`custom`), and counts its `version` up with each change (RatingScaleVersion)."""
 
     key = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
     free_text = models.BooleanField(default=False)
+    custom = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
 
     def __str__(self) -> str:
         return self.name
@@ -49,6 +60,13 @@ class RatingScale(models.Model):
         """True when every label has an ordinal value, so ratings can be given as numbers."""
         labels = list(self.labels.all())
         return bool(labels) and all(label.ordinal is not None for label in labels)
+
+    def rating_range(self) -> tuple[int, int] | None:
+        """The lowest and highest ClaimReview rating values, when every label has one."""
+        values = [label.rating_value for label in self.labels.all()]
+        if not values or None in values:
+            return None
+        return min(values), max(values)
 
     def label_for(self, key: str) -> RatingLabel | None:
         for label in self.labels.all():
@@ -66,9 +84,13 @@ class RatingLabel(models.Model):
     label = models.CharField(max_length=100)
     description = models.TextField(blank=True)
     colour = models.CharField(max_length=7, default="#777777", help_text="#rrggbb")
-    # Higher is truer; used for ordinal agreement and ClaimReview ratingValue.
+    # Higher is truer; used for ordinal agreement, and for ClaimReview's ratingValue when
+    # `claimreview_rating` is not set.
     ordinal = models.SmallIntegerField(null=True, blank=True)
     fever_label = models.CharField(max_length=16, choices=FeverLabel.choices, blank=True)
+    # Blank: AVeriTeC exports derive the label from the FEVER one and the annotators' stances.
+    averitec_label = models.CharField(max_length=40, choices=AveritecLabel.choices, blank=True)
+    claimreview_rating = models.SmallIntegerField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -79,6 +101,35 @@ class RatingLabel(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def rating_value(self) -> int | None:
+        """ClaimReview's ratingValue: the scale editor's choice, else the ordinal value."""
+        return self.claimreview_rating if self.claimreview_rating is not None else self.ordinal
+
+
+class RatingScaleVersion(models.Model):
+    """A custom scale's labels as they read from `created_at` on, kept for the record."""
+
+    scale = models.ForeignKey(RatingScale, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    name = models.CharField(max_length=100)
+    labels = models.JSONField(default=list)
+    # Old verdict key -> new key, when the change renamed or removed verdicts in use.
+    mapping = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["scale_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "number"], name="unique_scale_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scale} v{self.number}"
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -191,6 +242,40 @@ class Membership(models.Model):
     @property
     def can_administer(self) -> bool:
         return self.role == Role.ADMIN
+
+
+class Invitation(models.Model):
+    """A link that lets someone create their own account, and join a project with a role
+    when it names one. Its token is signed, not stored (people.invitation_url); it works
+    once, until `expires_at`."""
+
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.ANNOTATOR)
+    note = models.CharField(max_length=200, blank=True, help_text="Who it is for")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"invitation {self.pk} ({self.role})"
+
+    @property
+    def is_open(self) -> bool:
+        from django.utils import timezone
+
+        return not self.revoked and self.accepted_at is None and self.expires_at > timezone.now()
 
 
 def hash_content(text: str) -> str:

@@ -11,6 +11,7 @@ from .errors import InvalidInput
 from .exports.averitec import check_vocabulary
 from .guidelines import record_guideline_version
 from .models import QUEUE_STATUSES, Assignment, Membership, Project, RatingScale, Role
+from .scales import check_mapping, remap_verdicts
 
 DEFAULT_SCALE_KEY = "six-point"
 
@@ -80,13 +81,21 @@ def create_project(user, *, name: str, slug: str = "", **fields) -> Project:
 
 
 @transaction.atomic
-def update_project(project: Project, user, changes: dict) -> Project:
+def update_project(
+    project: Project, user, changes: dict, *, verdict_mapping: dict[str, str] | None = None
+) -> Project:
+    """Change the project's settings. A new rating scale must have every verdict already
+    given, or `verdict_mapping` must map each missing one to a label of it."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
     check_export_settings(changes)
     # Lock the row: two admins editing the guidelines at once must get two version numbers.
     project = Project.objects.select_for_update().select_related("rating_scale").get(pk=project.pk)
+    remap = {}
+    scale = changes.get("rating_scale")
+    if scale is not None and scale.pk != project.rating_scale_id:
+        remap = check_mapping(project, scale.allowed_keys(), verdict_mapping or {})
     if isinstance(changes.get("guidelines"), str):
         # Browsers send a textarea's lines ending in \r\n: the same text, not a new version.
         changes["guidelines"] = normalise_newlines(changes["guidelines"])
@@ -97,6 +106,7 @@ def update_project(project: Project, user, changes: dict) -> Project:
     before, after = changed_only(before, snapshot(project))
     if after:
         record_event(user, project, "update", before=before, after=after)
+    remap_verdicts(project, user, remap)
     if "guidelines" in after:
         # Annotations made from now on record this version.
         record_guideline_version(project, user, previous_text=before["guidelines"])

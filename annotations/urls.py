@@ -9,8 +9,10 @@ from .views import (
     exports,
     history,
     members,
+    people,
     projects,
     review,
+    scales,
 )
 
 app_name = "annotations"
@@ -20,6 +22,7 @@ urlpatterns = [
     path("projects/new/", projects.project_create, name="project-create"),
     path("projects/<slug:slug>/", projects.project_detail, name="project-detail"),
     path("projects/<slug:slug>/settings/", projects.project_settings, name="project-settings"),
+    path("projects/<slug:slug>/scale/", scales.rating_scale, name="rating-scale"),
     path("projects/<slug:slug>/documents/new/", documents.document_create, name="document-create"),
     path("projects/<slug:slug>/review/", review.review_queue, name="review-queue"),
     path("projects/<slug:slug>/export/", exports.export_page, name="export"),
@@ -32,6 +35,12 @@ urlpatterns = [
     ),
     path("projects/<slug:slug>/members/", members.members, name="members"),
     path("projects/<slug:slug>/members/<int:pk>/", members.member_update, name="member-update"),
+    path("projects/<slug:slug>/invitations/", members.member_invite, name="member-invite"),
+    path("people/", people.people, name="people"),
+    path("people/invite/", people.people_invite, name="people-invite"),
+    path("people/<int:pk>/", people.person_update, name="person-update"),
+    path("invitations/<int:pk>/revoke/", people.invitation_revoke, name="invitation-revoke"),
+    path("invitations/<str:token>/", people.invitation_accept, name="invitation-accept"),
     path("projects/<slug:slug>/assignments/", assignment.assignments, name="assignments"),
     path(
         "projects/<slug:slug>/assignments/distribute/",

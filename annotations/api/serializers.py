@@ -37,12 +37,22 @@ class StrictModelSerializer(StrictSerializer, serializers.ModelSerializer):
 class RatingLabelSerializer(serializers.ModelSerializer):
     class Meta:
         model = RatingLabel
-        fields = ["key", "label", "description", "colour", "ordinal", "fever_label"]
+        fields = [
+            "key",
+            "label",
+            "description",
+            "colour",
+            "ordinal",
+            "fever_label",
+            "averitec_label",
+            "claimreview_rating",
+        ]
 
 
 class ProjectSerializer(StrictModelSerializer):
+    # The shared presets; a project's own scale is edited on its rating-scale page.
     rating_scale = serializers.SlugRelatedField(
-        slug_field="key", queryset=RatingScale.objects.all(), required=False
+        slug_field="key", queryset=RatingScale.objects.filter(custom=False), required=False
     )
     labels = RatingLabelSerializer(source="rating_scale.labels", many=True, read_only=True)
     free_text_verdicts = serializers.BooleanField(source="rating_scale.free_text", read_only=True)

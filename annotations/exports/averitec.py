@@ -202,9 +202,14 @@ def questions(row: Row, media: dict[str, str]) -> list[dict[str, Any]]:
 
 
 def averitec_record(
-    row: Row, fever: dict[str, str], vocabulary: dict[str, dict[str, Any]], location: str
+    row: Row,
+    fever: dict[str, str],
+    vocabulary: dict[str, dict[str, Any]],
+    location: str,
+    chosen: dict[str, str] | None = None,
 ) -> dict[str, Any] | None:
-    label = averitec_label(
+    # The scale's own AVeriTeC label for the verdict when its editor set one.
+    label = (chosen or {}).get(row["final_verdict"]) or averitec_label(
         fever.get(row["final_verdict"], ""), [a["stance"] for a in row["annotations"]]
     )
     if not row["final_verdict"] or label is None:
@@ -242,12 +247,14 @@ def write_averitec(
     filters: ExportFilters | None = None,
     progress: Progress | None = None,
 ) -> Iterator[str]:
-    fever = {label.key: label.fever_label for label in project.rating_scale.labels.all()}
+    labels = project.rating_scale.labels.all()
+    fever = {label.key: label.fever_label for label in labels}
+    chosen = {label.key: label.averitec_label for label in labels if label.averitec_label}
     vocabulary = vocabulary_for(project)
     yield "["
     first = True
     for row in iter_claims(project, filters, reviews=False, progress=progress):
-        record = averitec_record(row, fever, vocabulary, project.location_iso_code)
+        record = averitec_record(row, fever, vocabulary, project.location_iso_code, chosen)
         if record is None:
             continue
         yield ("\n" if first else ",\n") + orjson.dumps(record).decode()

@@ -41,9 +41,9 @@ def check_claimreview(project: Project, filters: ExportFilters | None = None) ->
 
 
 def numeric_range(scale: RatingScale) -> tuple[int, int] | None:
-    """The lowest and highest ordinal of a scale whose labels all have one."""
-    ordinals = [label.ordinal for label in scale.labels.all()]
-    return (min(ordinals), max(ordinals)) if scale.is_numeric else None
+    """The lowest and highest rating value (the scale editor's ClaimReview rating, else the
+    ordinal) of a scale whose labels all have one."""
+    return scale.rating_range()
 
 
 def creative_work(url: str, headline: str = "") -> dict[str, Any]:
@@ -70,14 +70,16 @@ def review_author(project: Project, metadata: dict[str, Any]) -> dict[str, Any]:
 
 def rating(row: Row, label: RatingLabel | None, numeric: tuple[int, int] | None) -> dict:
     """Google wants numbers from worstRating (at least 1) to bestRating: the scale's
-    ordinals, shifted so that its lowest is 1."""
+    rating values, shifted so that its lowest is 1."""
     value: dict[str, Any] = {
         "@type": "Rating",
         "alternateName": label.label if label else row["final_verdict"],
     }
     if numeric and label is not None:
         low, high = numeric
-        value.update(ratingValue=label.ordinal - low + 1, bestRating=high - low + 1, worstRating=1)
+        value.update(
+            ratingValue=label.rating_value - low + 1, bestRating=high - low + 1, worstRating=1
+        )
     return value
 
 

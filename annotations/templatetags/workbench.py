@@ -20,6 +20,7 @@ PROJECT_PAGES = [
     ("export", "Export", "review"),
     ("members", "Members", "admin"),
     ("project-settings", "Settings", "admin"),
+    ("rating-scale", "Rating scale", "admin"),
 ]
 
 

@@ -9,9 +9,11 @@ from django.views.decorators.http import require_POST
 
 from .. import access
 from ..errors import InvalidInput
-from ..forms import InviteForm, RoleForm
-from ..models import Role
+from ..forms import InvitationForm, InviteForm, RoleForm
+from ..models import Membership, Project, Role
+from ..people import create_invitation, invitation_url
 from ..projects import change_role, invite_member, remove_member
+from .people import invitation_text, show_link
 
 
 @login_required
@@ -26,6 +28,22 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, f"{form.cleaned_data['username']} added.")
             return redirect("annotations:members", slug=project.slug)
+    return members_page(request, project, membership, form=form)
+
+
+def members_page(
+    request: HttpRequest,
+    project: Project,
+    membership: Membership,
+    *,
+    form: InviteForm | None = None,
+    invitation_form: InvitationForm | None = None,
+) -> TemplateResponse:
+    form = form or InviteForm()
+    invitation_form = invitation_form or InvitationForm(prefix="invitation")
+    invitations = project.invitations.select_related("created_by").filter(
+        accepted_at=None, revoked=False
+    )
     return TemplateResponse(
         request,
         "annotations/members.html",
@@ -34,10 +52,28 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
             "membership": membership,
             "members": project.memberships.select_related("user").order_by("user__username"),
             "form": form,
+            "invitation_form": invitation_form,
+            "invitations": [
+                (i, request.build_absolute_uri(invitation_url(i))) for i in invitations if i.is_open
+            ],
+            "link": request.session.pop("link_to_copy", None),
             "roles": Role.choices,
         },
-        status=400 if form.errors else 200,
+        status=400 if form.errors or invitation_form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def member_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    """An invitation link to this project, for someone without an account yet."""
+    project, membership = access.get_project_for_user(request.user, slug, admin=True)
+    form = InvitationForm(request.POST, prefix="invitation")
+    if not form.is_valid():
+        return members_page(request, project, membership, invitation_form=form)
+    invitation = create_invitation(request.user, project=project, **form.cleaned_data)
+    show_link(request, invitation_text(invitation), invitation_url(invitation))
+    return redirect("annotations:members", slug=project.slug)
 
 
 @login_required

@@ -16,10 +16,12 @@ from ..forms import (
     DocumentForm,
     NewProjectForm,
     ProjectForm,
+    mapping_from,
 )
-from ..models import ClaimStatus, Document, JobKind, Membership, Project
+from ..models import Claim, ClaimStatus, Document, JobKind, Membership, Project
 from ..projects import create_project, update_project
 from ..review import returned_claims
+from ..scales import NeedsMapping
 
 
 @login_required
@@ -61,11 +63,6 @@ def project_page(
     """The project page: its claims table as the query string filters and orders it, and
     the paste form as given (empty, or as the person filled it in, with what was wrong)."""
     counts = dict(project.claims.values_list("status").annotate(n=Count("id")).order_by())
-    documents = (
-        project.documents.defer("text")
-        .select_related("extraction_job")
-        .annotate(n_claims=Count("claims"))
-    )
     table = claims_table(request, project, membership)
     if table["filter_form"].errors and status == 200:
         status = 400
@@ -75,7 +72,7 @@ def project_page(
         {
             "project": project,
             "membership": membership,
-            "documents": documents,
+            **recent_documents(project),
             "extraction": jobs.counts(project)[JobKind.EXTRACT],
             "status_counts": [
                 (value, label, counts.get(value, 0)) for value, label in ClaimStatus.choices
@@ -87,6 +84,31 @@ def project_page(
         },
         status=status,
     )
+
+
+# The project page lists the latest documents; the claims table finds any other by number.
+DOCUMENTS_SHOWN = 20
+
+
+def recent_documents(project: Project) -> dict:
+    """The latest documents with their numbers of claims, and how many there are in all."""
+    documents = list(
+        project.documents.defer("text")
+        .select_related("extraction_job")
+        .order_by("-created_at", "-id")[:DOCUMENTS_SHOWN]
+    )
+    counts = dict(
+        Claim.objects.filter(document__in=documents)
+        .values_list("document")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for document in documents:
+        document.n_claims = counts.get(document.pk, 0)
+    total = len(documents)
+    if total == DOCUMENTS_SHOWN:
+        total = project.documents.count()
+    return {"documents": documents, "n_documents": total}
 
 
 def claims_table(request: HttpRequest, project: Project, membership: Membership) -> dict:
@@ -125,18 +147,24 @@ def claims_table(request: HttpRequest, project: Project, membership: Membership)
 def project_settings(request: HttpRequest, slug: str) -> HttpResponse:
     project, membership = access.get_project_for_user(request.user, slug, admin=True)
     form = ProjectForm(request.POST or None, instance=Project.objects.get(pk=project.pk))
+    missing: dict[str, int] = {}
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
-            update_project(project, request.user, changes)
+            update_project(
+                project, request.user, changes, verdict_mapping=mapping_from(request.POST)
+            )
+        except NeedsMapping as exc:
+            missing, new_scale = exc.missing, changes["rating_scale"]
+            form.add_error("rating_scale", "Choose below what each verdict already given becomes.")
         except InvalidInput as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, "Settings saved.")
             return redirect("annotations:project-settings", slug=project.slug)
-    return TemplateResponse(
-        request,
-        "annotations/project_settings.html",
-        {"project": project, "membership": membership, "form": form},
-        status=400 if form.errors else 200,
-    )
+    context = {"project": project, "membership": membership, "form": form, "missing": missing}
+    if missing:
+        context["new_labels"] = new_scale.labels.all()
+        context["chosen"] = mapping_from(request.POST)
+    status = 400 if form.errors else 200
+    return TemplateResponse(request, "annotations/project_settings.html", context, status=status)
