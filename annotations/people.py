@@ -138,7 +138,9 @@ def accept_invitation(token: str, username: str, password: str):
         invitation = open_invitation(token)
         # Two tabs accepting the same link: only one account.
         invitation = (
-            Invitation.objects.select_for_update().select_related("project").get(pk=invitation.pk)
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("project")
+            .get(pk=invitation.pk)
         )
         if invitation.accepted_at is not None:
             raise InvalidInput("This invitation has been used already; log in instead.")

@@ -32,6 +32,7 @@ def test_the_main_screens_report_no_csp_violation(live_server):
         f"/projects/{slug}/export/",
         f"/projects/{slug}/members/",
         f"/projects/{slug}/settings/",
+        f"/projects/{slug}/scale/",
         "/api/docs/",
     ]
     with chromium_page() as page:
@@ -52,5 +53,10 @@ def test_the_main_screens_report_no_csp_violation(live_server):
         visit(page, f"{live_server.url}/", violations)
         log_out(page)
         log_in(page, live_server, "root")
-        for screen in ("/admin/", "/admin/annotations/auditevent/", "/admin/auth/user/"):
+        for screen in (
+            "/people/",
+            "/admin/",
+            "/admin/annotations/auditevent/",
+            "/admin/auth/user/",
+        ):
             visit(page, live_server.url + screen, violations)

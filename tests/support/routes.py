@@ -95,6 +95,12 @@ def value_for(route: Route, world, segment: str, name: str):
         ("members", "member"): lambda: world.annotator.username,
         ("admins", "username"): lambda: world.organisation_admin.username,
         ("projects", "project"): lambda: world.project.slug,
+        ("people", "pk"): lambda: world.annotator.pk,
+        # Links handed over to be copied: a made-up one must be refused like any other.
+        ("invitations", "pk"): lambda: 999999,
+        ("invitations", "token"): lambda: "not-a-token",
+        ("reset", "uidb64"): lambda: "MQ",
+        ("<uidb64>", "token"): lambda: "not-a-token",
     }
     if (segment, name) not in by_segment:
         raise UnclassifiedRoute(f"{route.pattern}: no rule for <{name}> after {segment!r}")
