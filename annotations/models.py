@@ -566,6 +566,13 @@ class Claim(models.Model):
             models.Index(
                 fields=["project"], condition=~Q(final_verdict=""), name="claim_with_verdict"
             ),
+            # The claims table's other orders (claim_list.SORTS): recently changed, and
+            # document order. Its text and speaker search use trigram indexes that exist
+            # only on PostgreSQL (migration 0014).
+            models.Index(fields=["project", "updated_at", "id"], name="claim_project_updated"),
+            models.Index(
+                fields=["project", "document", "start", "id"], name="claim_project_document_order"
+            ),
         ]
 
     def __str__(self) -> str:

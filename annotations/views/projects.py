@@ -62,7 +62,6 @@ def project_page(
 ) -> TemplateResponse:
     """The project page: its claims table as the query string filters and orders it, and
     the paste form as given (empty, or as the person filled it in, with what was wrong)."""
-    counts = dict(project.claims.values_list("status").annotate(n=Count("id")).order_by())
     table = claims_table(request, project, membership)
     if table["filter_form"].errors and status == 200:
         status = 400
@@ -74,9 +73,7 @@ def project_page(
             "membership": membership,
             **recent_documents(project),
             "extraction": jobs.counts(project)[JobKind.EXTRACT],
-            "status_counts": [
-                (value, label, counts.get(value, 0)) for value, label in ClaimStatus.choices
-            ],
+            "status_counts": status_counts(project),
             "form": form,
             "duplicate": duplicate,
             "returned": returned_claims(project, request.user)[:20],
@@ -88,6 +85,24 @@ def project_page(
 
 # The project page lists the latest documents; the claims table finds any other by number.
 DOCUMENTS_SHOWN = 20
+# Counting a million claims on every visit would cost the page a second: counts stop here
+# and read "10,000+" (the dashboard has the exact figures).
+COUNT_UP_TO = 10_000
+
+
+def bounded_count(queryset) -> tuple[int, bool]:
+    """The number of rows up to COUNT_UP_TO, and whether there are more."""
+    n = queryset.order_by().values("pk")[: COUNT_UP_TO + 1].count()
+    return min(n, COUNT_UP_TO), n > COUNT_UP_TO
+
+
+def status_counts(project: Project) -> list[tuple[str, str, int, bool]]:
+    """Per status: its value, label, number of claims (bounded) and whether there are more.
+    Each is an index-only range scan of at most COUNT_UP_TO entries."""
+    return [
+        (value, label, *bounded_count(project.claims.filter(status=value)))
+        for value, label in ClaimStatus.choices
+    ]
 
 
 def recent_documents(project: Project) -> dict:
@@ -95,7 +110,7 @@ def recent_documents(project: Project) -> dict:
     documents = list(
         project.documents.defer("text")
         .select_related("extraction_job")
-        .order_by("-created_at", "-id")[:DOCUMENTS_SHOWN]
+        .order_by("-id")[:DOCUMENTS_SHOWN]
     )
     counts = dict(
         Claim.objects.filter(document__in=documents)
@@ -105,10 +120,10 @@ def recent_documents(project: Project) -> dict:
     )
     for document in documents:
         document.n_claims = counts.get(document.pk, 0)
-    total = len(documents)
+    total, more = len(documents), False
     if total == DOCUMENTS_SHOWN:
-        total = project.documents.count()
-    return {"documents": documents, "n_documents": total}
+        total, more = bounded_count(project.documents)
+    return {"documents": documents, "n_documents": total, "more_documents": more}
 
 
 def claims_table(request: HttpRequest, project: Project, membership: Membership) -> dict:
