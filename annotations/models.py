@@ -10,7 +10,19 @@ import uuid
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models, transaction
-from django.db.models import Case, Count, F, Max, Min, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import IsNull
 from django.db.models.signals import post_delete
@@ -424,6 +436,19 @@ class ClaimQuerySet(models.QuerySet):
         scan however many claims wait (ordering by the aggregate would read them all)."""
         return self.awaiting_review().order_by("-disagreement", "updated_at", "id")
 
+    def with_last_review(self) -> ClaimQuerySet:
+        """Annotate each claim with its latest review: `last_action`, `return_target` (the
+        annotator a return went to; None for all of them), `return_comment`, `returned_by`
+        and `returned_at`."""
+        latest = Review.objects.filter(claim=OuterRef("pk")).order_by("-created_at", "-id")
+        return self.annotate(
+            last_action=Subquery(latest.values("action")[:1]),
+            return_target=Subquery(latest.values("annotation__annotator_id")[:1]),
+            return_comment=Subquery(latest.values("comment")[:1]),
+            returned_by=Subquery(latest.values("editor__username")[:1]),
+            returned_at=Subquery(latest.values("created_at")[:1]),
+        )
+
     def assigned_to(self, user) -> ClaimQuerySet:
         return self.filter(assignments__user=user)
 
@@ -587,6 +612,17 @@ class Claim(models.Model):
         """The final verdict as its scale names it."""
         label = self.project.rating_scale.label_for(self.final_verdict)
         return label.label if label else self.final_verdict
+
+    def returned_to(self, user, annotation: Annotation | None) -> bool:
+        """Whether an editor sent this claim back to the user and she has not submitted
+        again (needs with_last_review, and her annotation of it)."""
+        return (
+            self.status == ClaimStatus.IN_PROGRESS
+            and annotation is not None
+            and annotation.state == Annotation.State.DRAFT
+            and self.last_action == Review.Action.RETURN
+            and self.return_target in (None, user.pk)
+        )
 
     def checked_before(self) -> list[ClaimMatch]:
         """Earlier claims with a verdict that this claim repeats, best match first."""

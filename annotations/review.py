@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Greatest, Substr
 
 from . import jobs
@@ -206,20 +206,13 @@ def set_lock(claim: Claim, editor, *, locked: bool, reason: str = "") -> Claim:
 def returned_claims(project, user) -> QuerySet[Claim]:
     """Claims whose last review sent them back to this user, with the editor's comment
     (`return_comment`, `returned_by`, `returned_at`), until she submits again."""
-    latest = Review.objects.filter(claim=OuterRef("pk")).order_by("-created_at", "-id")
     return (
         project.claims.filter(
             status=ClaimStatus.IN_PROGRESS,
             annotations__annotator=user,
             annotations__state=Annotation.State.DRAFT,
         )
-        .annotate(
-            last_action=Subquery(latest.values("action")[:1]),
-            return_target=Subquery(latest.values("annotation__annotator_id")[:1]),
-            return_comment=Subquery(latest.values("comment")[:1]),
-            returned_by=Subquery(latest.values("editor__username")[:1]),
-            returned_at=Subquery(latest.values("created_at")[:1]),
-        )
+        .with_last_review()
         .filter(last_action=Review.Action.RETURN)
         .filter(Q(return_target__isnull=True) | Q(return_target=user.pk))
         .order_by("-returned_at", "id")

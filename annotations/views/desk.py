@@ -30,7 +30,6 @@ from ..models import (
     Source,
     Stance,
 )
-from ..review import returned_claims
 
 # The stance shortcuts, shown beside each choice and in the cheat-sheet.
 STANCE_KEYS = {
@@ -48,7 +47,9 @@ def document_desk(request: HttpRequest, pk: int) -> TemplateResponse:
     matches = ClaimMatch.objects.select_related(
         "matched_claim__project__rating_scale", "matched_claim__document"
     ).order_by("-score", "id")
-    claims = list(document.claims.prefetch_related(Prefetch("matches", queryset=matches)))
+    claims = list(
+        document.claims.with_last_review().prefetch_related(Prefetch("matches", queryset=matches))
+    )
     current = request.GET.get("claim", "")
     current_id = int(current) if current.isdigit() else None
     if current_id not in {claim.pk for claim in claims}:
@@ -79,7 +80,12 @@ def desk_data(document: Document, claims: list[Claim], user, current_id: int | N
         .with_sources()
     )
     labels = project.rating_scale.labels.all()
-    readable = set(Membership.objects.filter(user=user).values_list("project_id", flat=True))
+    mine = list(mine)
+    # Earlier checks link to their desks in the projects she may open: asked only when
+    # there are earlier checks to show.
+    readable = set()
+    if any(claim.matches.all() for claim in claims):
+        readable = set(Membership.objects.filter(user=user).values_list("project_id", flat=True))
     return {
         "user": user.username,
         "project": project.slug,
@@ -95,7 +101,7 @@ def desk_data(document: Document, claims: list[Claim], user, current_id: int | N
         "source_stances": [{"key": key, "label": label} for key, label in Source.Stance.choices],
         "statuses": dict(ClaimStatus.choices),
         "claims": [claim_data(claim, readable) for claim in claims],
-        "returned": returned_to(document, user),
+        "returned": returned_to(claims, mine, user),
         # One serializer for all: building its fields once per annotation costs more than
         # the whole page otherwise.
         "annotations": {a["claim"]: a for a in AnnotationSerializer(mine, many=True).data},
@@ -106,8 +112,9 @@ def desk_data(document: Document, claims: list[Claim], user, current_id: int | N
     }
 
 
-def returned_to(document: Document, user) -> dict[int, dict[str, str]]:
-    """The document's claims an editor returned to this annotator: who, when and why."""
+def returned_to(claims: list[Claim], mine: list[Annotation], user) -> dict[int, dict[str, str]]:
+    """The claims an editor returned to this annotator: who, when and why."""
+    hers = {annotation.claim_id: annotation for annotation in mine}
     return {
         claim.pk: {
             "by": claim.returned_by,
@@ -115,7 +122,8 @@ def returned_to(document: Document, user) -> dict[int, dict[str, str]]:
             "comment": claim.return_comment,
             "discussion": reverse("annotations:claim-comments", args=[claim.pk]),
         }
-        for claim in returned_claims(document.project, user).filter(document=document)
+        for claim in claims
+        if claim.returned_to(user, hers.get(claim.pk))
     }
 
 
