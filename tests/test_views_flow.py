@@ -40,7 +40,8 @@ def test_an_upload_over_the_limit_gets_413(client, project, annotator, settings)
     upload = SimpleUploadedFile("big.txt", b"x" * 500)
     response = client.post(f"/projects/{project.slug}/documents/new/", {"file": upload})
     assert response.status_code == 413
-    assert "limit" in response.content.decode()
+    # Said once, beside the file field: no flash message repeating it.
+    assert response.content.decode().count("big.txt: the file is 500 bytes; the limit is") == 1
 
 
 def test_annotating_and_reviewing_through_the_pages(client, project, annotator, editor):
