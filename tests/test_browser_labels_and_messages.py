@@ -5,7 +5,7 @@ import json
 
 from playwright.sync_api import expect
 
-from annotations.models import Claim, Export
+from annotations.models import Claim, Export, Job, JobKind
 
 from .desk_browser import browser_test, chromium_fixture, open_as, screenshot  # noqa: F401
 from .factories import ClaimFactory, DocumentFactory
@@ -14,13 +14,13 @@ pytestmark = browser_test
 
 
 def test_background_exports_are_named_by_format_and_filters(chromium, live_server, project, editor):
-    Export.objects.create(
+    export = Export.objects.create(
         project=project,
         requested_by=editor,
         format="jsonl",
         filters={"status": ["approved", "in_review"], "verdict": ["mostly_true"]},
-        status="queued",
     )
+    Job.objects.create(kind=JobKind.EXPORT, project=project, export=export)
     page = open_as(chromium, live_server, editor, f"/projects/{project.slug}/export/")
     row = page.locator("tr.export").first
     expect(row.locator("td").first).to_have_text(

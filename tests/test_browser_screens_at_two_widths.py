@@ -4,7 +4,7 @@ scrolling) and is saved as a screenshot to look at (test-output/screenshots/scre
 import pytest
 from django.utils import timezone
 
-from annotations.models import Claim, Export, Role
+from annotations.models import Claim, Export, Job, JobKind, Role
 from annotations.people import create_invitation, invitation_url
 from annotations.review import review_claim
 
@@ -35,9 +35,13 @@ def a_busy_project(project):
     review_claim(returned, erin, action="return", comment="Cite the audit office's report.")
     approved = claim_in_review(project, (alice, "false"), (bruno, "false"))
     review_claim(approved, erin, action="approve", comment="Checked.")
-    Export.objects.create(
-        project=project, requested_by=erin, format="csv", status="done", row_count=9,
-        filters={"status": ["approved"]}, sha256="ab" * 32, file="x", finished_at=timezone.now(),
+    export = Export.objects.create(
+        project=project, requested_by=erin, format="csv", row_count=9,
+        filters={"status": ["approved"]}, sha256="ab" * 32, file="x",
+    )  # fmt: skip
+    Job.objects.create(
+        kind=JobKind.EXPORT, project=project, export=export, state="done",
+        finished_at=timezone.now(),
     )  # fmt: skip
     return {"alice": alice, "erin": erin, "disputed": disputed, "returned": returned}
 
