@@ -6,6 +6,7 @@ REDIS_URL for PostgreSQL and Celery workers woken through Redis.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "template_partials",
     "csp",
+    "axes",
     "annotations",
 ]
 
@@ -97,6 +99,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # A database outage is a 503 with Retry-After, never a 500.
     "annotations.outage.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: turns a login refused during a lockout into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -167,6 +171,28 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# django-axes counts failed logins first; a username and address pair that failed too often
+# is refused before the password is even checked (annotations/lockout.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+# Per username *and* address: nobody can lock a colleague out from elsewhere, and a
+# newsroom behind one address is not locked out by one person's typos.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The cool-off runs from the lockout; attempts during it do not push it back.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "annotations.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "annotations.lockout.client_address"
+# Successful logins are not logged row by row; failures are (AccessAttempt, in the admin).
+AXES_DISABLE_ACCESS_LOG = True
+# Reverse proxies in front of the workbench that append to X-Forwarded-For: the client's
+# address, which logins are throttled by, is read that many entries from the right.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "annotations:project-list"

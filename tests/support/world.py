@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import models
@@ -86,6 +87,11 @@ def build_world() -> World:
     queue_export(export)
     assignment = Assignment.objects.create(claim=claim, user=people["annotator"])
     AuditEvent.objects.create(project=project, object_type="claim", object_id=claim.pk, action="x")
+    # One failed login of each record kind, for the admin's login-throttling pages.
+    attempt = {"username": "stranger", "ip_address": "203.0.113.9", "user_agent": "test"}
+    AccessAttempt.objects.create(**attempt, failures_since_start=1)
+    AccessFailureLog.objects.create(**attempt)
+    AccessLog.objects.create(**attempt)
     superuser = get_user_model().objects.create_superuser("root", password="correct horse battery")
     return World(
         project=project,

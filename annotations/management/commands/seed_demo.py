@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from axes.utils import reset as reset_login_failures
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
@@ -42,6 +43,8 @@ class Command(BaseCommand):
             if role == Role.ADMIN:
                 user.is_staff = user.is_superuser = True
             user.save()
+            # Each start of the demo lets its logins in again, whatever was mistyped before.
+            reset_login_failures(username=username)
             users[username] = user
         project = Project.objects.filter(slug="demo").first()
         if project is None:
