@@ -92,6 +92,23 @@ def test_queue_next_when_empty(api, project, annotator, django_assert_num_querie
         assert client.post(next_url(project)).status_code == 204
 
 
+# token, membership with the project, the page with its documents' extraction jobs.
+DOCUMENT_LIST = 3
+
+
+def test_the_document_list(api, project, annotator, django_assert_num_queries):
+    DocumentFactory.create_batch(30, project=project)
+    client = api(annotator)
+    url = f"/api/projects/{project.slug}/documents/"
+    first = client.get(url, {"page_size": 10}).json()
+    # The same for page 1, a page deep down (its cursor) and a filtered page.
+    for path in (url + "?page_size=10", first["next"], url + "?page_size=10&q=edition"):
+        with django_assert_num_queries(DOCUMENT_LIST):
+            body = client.get(path).json()
+        assert len(body["results"]) == 10
+        assert all(document["text"] for document in body["results"])
+
+
 def annotation_url(claim):
     return f"/api/claims/{claim.pk}/annotation/"
 
