@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from .models import AuditEvent, Project
+from .spreadsheets import inert_cells
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -155,7 +156,7 @@ def audit_log_lines(project: Project, fmt: str) -> Iterator[str]:
             record = event_record(event)
             for name in ("before", "after"):
                 record[name] = json.dumps(record[name], sort_keys=True) if record[name] else ""
-            writer.writerow([record[name] for name in EXPORT_FIELDS])
+            writer.writerow(inert_cells([record[name] for name in EXPORT_FIELDS]))
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from ..models import Annotation, Claim, Document, Project, RatingLabel, Source
+from ..spreadsheets import inert_cell_sql, inert_cells
 from .filters import ExportFilters
 from .rows import (
     Progress,
@@ -98,32 +99,34 @@ def claim_rows(
         document = row["document"]
         label = labels.get(row["final_verdict"])
         writer.writerow(
-            [
-                row["public_id"],
-                document["id"],
-                document["title"],
-                document["url"],
-                document["published_at"] or "",
-                iso(row["claim_date"]) or "",
-                row["text"],
-                row["start"],
-                row["end"],
-                row["speaker"],
-                "" if row["score"] is None else f"{row['score']:.4f}",
-                row["scorer_version"],
-                ";".join(row["claim_types"]),
-                row["origin"],
-                row["status"],
-                row["final_verdict"],
-                label.label if label else row["final_verdict"],
-                "" if label is None or label.ordinal is None else label.ordinal,
-                row["final_rationale"],
-                row["review_comment"],
-                row["review_url"],
-                iso(row["review_date"]) or "",
-                ";".join(row["annotators"]),
-                row["n_sources"],
-            ]
+            inert_cells(
+                [
+                    row["public_id"],
+                    document["id"],
+                    document["title"],
+                    document["url"],
+                    document["published_at"] or "",
+                    iso(row["claim_date"]) or "",
+                    row["text"],
+                    row["start"],
+                    row["end"],
+                    row["speaker"],
+                    "" if row["score"] is None else f"{row['score']:.4f}",
+                    row["scorer_version"],
+                    ";".join(row["claim_types"]),
+                    row["origin"],
+                    row["status"],
+                    row["final_verdict"],
+                    label.label if label else row["final_verdict"],
+                    "" if label is None or label.ordinal is None else label.ordinal,
+                    row["final_rationale"],
+                    row["review_comment"],
+                    row["review_url"],
+                    iso(row["review_date"]) or "",
+                    ";".join(row["annotators"]),
+                    row["n_sources"],
+                ]
+            )
         )
         if progress is not None:
             progress.written += 1
@@ -160,29 +163,29 @@ def claim_rows_sql() -> str:
     columns = [
         "c.public_id",
         "c.document_id",
-        empty_as_null("d.title"),
-        empty_as_null("d.url"),
+        text_cell("d.title"),
+        text_cell("d.url"),
         iso_sql("d.published_at"),
         "to_char(c.claim_date, 'YYYY-MM-DD')",
-        empty_as_null("c.text"),
+        text_cell("c.text"),
         "c.start",
         'c."end"',
-        empty_as_null("c.speaker"),
+        text_cell("c.speaker"),
         # to_char formats a float with C's printf, which rounds as Python's format does.
-        "to_char(c.score, 'FM0.0000')",
-        empty_as_null("c.scorer_version"),
+        inert_cell_sql("to_char(c.score, 'FM0.0000')"),
+        text_cell("c.scorer_version"),
         "(SELECT string_agg(t.type, ';' ORDER BY t.n)"
         " FROM jsonb_array_elements_text(c.claim_types) WITH ORDINALITY AS t(type, n))",
-        empty_as_null("c.origin"),
-        empty_as_null("c.status"),
-        empty_as_null("c.final_verdict"),
-        empty_as_null("coalesce(l.label, c.final_verdict)"),
+        text_cell("c.origin"),
+        text_cell("c.status"),
+        text_cell("c.final_verdict"),
+        text_cell("coalesce(l.label, c.final_verdict)"),
         "l.ordinal",
-        empty_as_null("c.final_rationale"),
-        empty_as_null("c.review_comment"),
-        empty_as_null("c.review_url"),
+        text_cell("c.final_rationale"),
+        text_cell("c.review_comment"),
+        text_cell("c.review_url"),
         "to_char(c.review_date, 'YYYY-MM-DD')",
-        "a.annotators",
+        inert_cell_sql("a.annotators"),
         "coalesce(a.n_sources, 0)",
     ]
     return f"""
@@ -206,6 +209,11 @@ def empty_as_null(expression: str) -> str:
     """A text column for COPY's CSV, which quotes an empty string to tell it from NULL:
     empty becomes NULL, written as nothing, as Python's csv module writes ""."""
     return f"NULLIF({expression}, '')"
+
+
+def text_cell(expression: str) -> str:
+    """A text column as claim_rows writes it: empty as nothing, formula-like cells inert."""
+    return empty_as_null(inert_cell_sql(expression))
 
 
 class CopiedRows(NamedTuple):
@@ -286,17 +294,17 @@ def annotation_rows_sql() -> str:
     )
     columns = [
         "c.public_id",
-        empty_as_null("c.text"),
-        empty_as_null("u.username"),
-        empty_as_null("an.state"),
-        empty_as_null("an.stance"),
-        empty_as_null("an.verdict"),
-        empty_as_null("an.rationale"),
+        text_cell("c.text"),
+        text_cell("u.username"),
+        text_cell("an.state"),
+        text_cell("an.stance"),
+        text_cell("an.verdict"),
+        text_cell("an.rationale"),
         "CASE an.checkworthy WHEN true THEN 'true' WHEN false THEN 'false' END",
         "an.guideline_version",
         iso_sql("an.submitted_at"),
-        empty_as_null("src.urls"),
-        empty_as_null("src.stances"),
+        text_cell("src.urls"),
+        text_cell("src.stances"),
         "src.json",
     ]
     return f"""
@@ -327,29 +335,31 @@ def annotation_rows(
         for annotation in row["annotations"]:
             sources = annotation["sources"]
             writer.writerow(
-                [
-                    row["public_id"],
-                    row["text"],
-                    annotation["annotator"],
-                    annotation["state"],
-                    annotation["stance"],
-                    annotation["verdict"],
-                    annotation["rationale"],
-                    {True: "true", False: "false", None: ""}[annotation["checkworthy"]],
-                    annotation["guideline_version"],
-                    annotation["submitted_at"] or "",
-                    " ".join(s["url"] for s in sources),
-                    " ".join(s["stance"] for s in sources),
-                    json.dumps(
-                        [
-                            {"url": s["url"], "stance": s["stance"], "quote": s["quote"]}
-                            for s in sources
-                        ],
-                        ensure_ascii=False,
-                    )
-                    if sources
-                    else "",
-                ]
+                inert_cells(
+                    [
+                        row["public_id"],
+                        row["text"],
+                        annotation["annotator"],
+                        annotation["state"],
+                        annotation["stance"],
+                        annotation["verdict"],
+                        annotation["rationale"],
+                        {True: "true", False: "false", None: ""}[annotation["checkworthy"]],
+                        annotation["guideline_version"],
+                        annotation["submitted_at"] or "",
+                        " ".join(s["url"] for s in sources),
+                        " ".join(s["stance"] for s in sources),
+                        json.dumps(
+                            [
+                                {"url": s["url"], "stance": s["stance"], "quote": s["quote"]}
+                                for s in sources
+                            ],
+                            ensure_ascii=False,
+                        )
+                        if sources
+                        else "",
+                    ]
+                )
             )
             if progress is not None:
                 progress.written += 1
