@@ -118,6 +118,17 @@ def claim_review(
     return review
 
 
+# JSON-LD is published inside a page's <script type="application/ld+json">: a `</script>`
+# in a claim would end the element there, and `<!--` would change how the rest is read.
+# These characters only occur inside JSON strings, where the escapes mean the same text.
+EMBEDDING_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def embeddable(json_text: str) -> str:
+    """JSON text that can sit in a <script> element as it is, parsing to the same value."""
+    return json_text.translate(EMBEDDING_ESCAPES)
+
+
 def write_claimreview(
     project: Project,
     filters: ExportFilters | None = None,
@@ -130,7 +141,7 @@ def write_claimreview(
     for row in iter_claims(project, filters, sources=False, progress=progress):
         if row["status"] != ClaimStatus.APPROVED or not row["final_verdict"]:
             continue
-        text = orjson.dumps(claim_review(row, project, labels, numeric)).decode()
+        text = embeddable(orjson.dumps(claim_review(row, project, labels, numeric)).decode())
         yield ("\n" if first else ",\n") + text
         first = False
         if progress is not None:
