@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -26,6 +24,7 @@ from .models import (
     Stance,
     in_queue_sql,
 )
+from .web_addresses import check_web_address
 
 SOURCE_FIELDS = {"url", "title", "publisher", "quote", "stance", "question", "answer"}
 OPEN_STATUSES = (ClaimStatus.UNSTARTED, ClaimStatus.IN_PROGRESS, ClaimStatus.IN_REVIEW)
@@ -49,27 +48,21 @@ def clean_sources(raw_sources: list[dict[str, Any]]) -> list[dict[str, str]]:
     if not isinstance(raw_sources, list):
         raise InvalidInput("Sources must be a list.", field="sources")
     cleaned = []
-    for index, raw in enumerate(raw_sources, start=1):
+    for index, raw in enumerate(raw_sources):
+        where = f"sources[{index}]"
         if not isinstance(raw, dict):
-            raise InvalidInput(f"source {index} must be an object.", field="sources")
+            raise InvalidInput("must be an object.", field=where)
         unknown = set(raw) - SOURCE_FIELDS
         if unknown:
-            raise InvalidInput(
-                f"source {index}: unknown field {sorted(unknown)[0]!r}.", field="sources"
-            )
-        url = (raw.get("url") or "").strip()
-        try:
-            URLValidator(schemes=["http", "https"])(url)
-        except ValidationError:
-            raise InvalidInput(
-                f"source {index}: {url!r} is not a web address.", field="sources"
-            ) from None
+            raise InvalidInput("unknown field.", field=f"{where}.{sorted(unknown)[0]}")
+        url = check_web_address(raw.get("url"), field=f"{where}.url")
+        if not url:
+            raise InvalidInput("is missing.", field=f"{where}.url")
         stance = raw.get("stance") or Source.Stance.NEUTRAL
         if stance not in Source.Stance.values:
             raise InvalidInput(
-                f"source {index}: unknown stance {stance!r}; "
-                f"allowed: {', '.join(Source.Stance.values)}.",
-                field="sources",
+                f"unknown stance {stance!r}; allowed: {', '.join(Source.Stance.values)}.",
+                field=f"{where}.stance",
             )
         cleaned.append(
             {

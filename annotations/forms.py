@@ -17,6 +17,13 @@ from .models import (
     Stance,
 )
 from .projects import check_export_settings
+from .web_addresses import validate_web_address
+
+
+class WebAddressField(forms.URLField):
+    """A URL field that holds to the workbench's one rule: http and https only."""
+
+    default_validators = [validate_web_address]
 
 
 class ProjectForm(forms.ModelForm):
@@ -54,7 +61,8 @@ class ProjectForm(forms.ModelForm):
             "max_value": "The threshold must be between 0 and 1.",
         },
     )
-    organisation_url = forms.URLField(
+    organisation_url = WebAddressField(
+        max_length=200,
         required=False,
         assume_scheme="https",
         label="Organisation URL",
@@ -143,7 +151,7 @@ class NewProjectForm(forms.Form):
 
 class DocumentForm(forms.Form):
     title = forms.CharField(max_length=500, required=False)
-    url = forms.URLField(max_length=2000, required=False, label="URL", assume_scheme="https")
+    url = WebAddressField(max_length=2000, required=False, label="URL", assume_scheme="https")
     text = forms.CharField(
         required=False,
         strip=False,
@@ -190,7 +198,7 @@ class AnnotationForm(forms.Form):
 
 
 class SourceForm(forms.Form):
-    url = forms.URLField(max_length=2000, label="URL", assume_scheme="https")
+    url = WebAddressField(max_length=2000, label="URL", assume_scheme="https")
     title = forms.CharField(max_length=500, required=False)
     quote = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     stance = forms.ChoiceField(choices=Source.Stance.choices, initial=Source.Stance.NEUTRAL)

@@ -28,6 +28,7 @@ from .extraction.cleaning import (
     transcript_to_text,
 )
 from .models import Document, Project, hash_content
+from .web_addresses import check_web_address
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".csv", ".tsv")
 RECORD_FIELDS = {"title", "text", "url", "publisher", "byline", "published_at", "language"}
@@ -303,12 +304,17 @@ def build_document(project: Project, user, doc: DocumentInput) -> Document:
     if not text.strip():
         raise InvalidInput("The text is empty.", field="text", line=doc.line, source=doc.source)
     title = normalise_text(doc.title).strip()[:500] or text.strip().split("\n")[0][:80]
+    try:
+        url = check_web_address(doc.url, field="url", line=doc.line)
+    except InvalidInput as exc:
+        exc.source = doc.source
+        raise
     return Document(
         project=project,
         title=title,
         text=text,
         content_hash=hash_content(text),
-        url=doc.url,
+        url=url,
         publisher=doc.publisher[:200],
         byline=doc.byline[:300],
         published_at=doc.published_at,

@@ -82,7 +82,7 @@ def test_it_rejects_unknown_fields(api, project, annotator):
         url(project), {"text": "A claim.", "author": "me"}, format="json"
     )
     assert response.status_code == 400
-    assert "author" in response.json()
+    assert response.json()["field"] == "author"
 
 
 def test_stranger_gets_404(api, project, stranger, annotator):

@@ -3,7 +3,13 @@ upload over the limit, 403 for a member without the right role."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
+from django.apps import apps
+from django.db import DataError, IntegrityError, models
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -19,6 +25,61 @@ def current_state(obj) -> dict | None:
         return AnnotationSerializer(obj).data
     if isinstance(obj, Claim):
         return ClaimSerializer(obj).data
+    return None
+
+
+def flatten_errors(detail: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """DRF's nested error structure as (field path, message) pairs: `sources[1].url`."""
+    if isinstance(detail, dict):
+        for name, value in detail.items():
+            if name in ("non_field_errors", "detail"):
+                yield from flatten_errors(value, path)
+            elif isinstance(name, int):  # an item of a list serializer
+                yield from flatten_errors(value, f"{path}[{name}]")
+            else:
+                yield from flatten_errors(value, f"{path}.{name}" if path else str(name))
+    elif isinstance(detail, list):
+        if all(not isinstance(item, dict | list) for item in detail):
+            for item in detail:
+                yield path, str(item)
+        else:
+            for index, item in enumerate(detail):
+                yield from flatten_errors(item, f"{path}[{index}]")
+    else:
+        yield path, str(detail)
+
+
+def validation_body(detail: Any) -> dict[str, Any]:
+    """A serializer's errors in the API's one error shape: `{detail, field?}`, and every
+    error under `errors` when there are several."""
+    errors = list(flatten_errors(detail)) or [("", "Invalid input.")]
+    field, message = errors[0]
+    body: dict[str, Any] = {"detail": f"{field}: {message}" if field else message}
+    if field:
+        body["field"] = field
+    if len(errors) > 1:
+        body["errors"] = [{"field": f or None, "message": m} for f, m in errors[:LISTED]]
+    return body
+
+
+def constraint_field(exc: IntegrityError) -> str | None:
+    """The field a database constraint that refused a write is about, when it can be told:
+    the column PostgreSQL names, or the first field of the model constraint so named."""
+    diag = getattr(exc.__cause__, "diag", None)
+    if diag is not None and diag.column_name:
+        return diag.column_name
+    name = diag.constraint_name if diag is not None else str(exc).rpartition(": ")[2]
+    for model in apps.get_app_config("annotations").get_models():
+        for constraint in model._meta.constraints:
+            if constraint.name != name:
+                continue
+            if getattr(constraint, "fields", None):
+                return constraint.fields[0]
+            condition = getattr(constraint, "condition", None)
+            if isinstance(condition, models.Q) and condition.children:
+                first = condition.children[0]
+                if isinstance(first, tuple):
+                    return first[0].split("__")[0]
     return None
 
 
@@ -49,4 +110,21 @@ def handle_exception(exc, context):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, NotAllowed):
         return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, ValidationError):
+        return Response(validation_body(exc.detail), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, IntegrityError):
+        # A check the serializers and domain functions missed; the database kept the rule.
+        body = {"detail": "This would break a rule of the stored data, so nothing was saved."}
+        field = constraint_field(exc)
+        if field:
+            body = {"detail": f"{field}: the value is not allowed.", "field": field}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DataError):
+        return Response(
+            {
+                "detail": "A value cannot be stored as it is (too long, out of range, or "
+                "holding a NUL character); nothing was saved."
+            },
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     return exception_handler(exc, context)

@@ -15,6 +15,12 @@ from ..models import (
     Source,
     Stance,
 )
+from ..web_addresses import MAX_LENGTH, validate_web_address
+
+
+def web_address_field(max_length: int = MAX_LENGTH, **kwargs) -> serializers.CharField:
+    """A URL the workbench's one rule allows: http and https only."""
+    return serializers.CharField(max_length=max_length, validators=[validate_web_address], **kwargs)
 
 
 class StrictSerializer(serializers.Serializer):
@@ -57,6 +63,7 @@ class ProjectSerializer(StrictModelSerializer):
     labels = RatingLabelSerializer(source="rating_scale.labels", many=True, read_only=True)
     free_text_verdicts = serializers.BooleanField(source="rating_scale.free_text", read_only=True)
     slug = serializers.SlugField(required=False)
+    organisation_url = web_address_field(max_length=200, required=False, allow_blank=True)
 
     class Meta:
         model = Project
@@ -118,7 +125,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 class DocumentInputSerializer(StrictSerializer):
     title = serializers.CharField(max_length=500, required=False, allow_blank=True)
     text = serializers.CharField(trim_whitespace=False)
-    url = serializers.URLField(max_length=2000, required=False, allow_blank=True)
+    url = web_address_field(required=False, allow_blank=True)
     publisher = serializers.CharField(max_length=200, required=False, allow_blank=True)
     byline = serializers.CharField(max_length=300, required=False, allow_blank=True)
     published_at = serializers.DateTimeField(required=False, allow_null=True)
@@ -172,6 +179,8 @@ class ClaimUpdateSerializer(StrictSerializer):
 
 
 class SourceSerializer(StrictModelSerializer):
+    url = web_address_field()
+
     class Meta:
         model = Source
         fields = ["url", "title", "publisher", "quote", "stance", "question", "answer"]

@@ -9,13 +9,10 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.utils.dateparse import parse_date, parse_datetime
 
 from ..errors import InvalidInput
-
-validate_url = URLValidator(schemes=["http", "https"])
+from ..web_addresses import check_web_address
 
 
 @dataclass
@@ -115,13 +112,7 @@ def text_field(value: Any, name: str, line: int, *, required: bool = False, max_
 
 
 def url_field(value: Any, name: str, line: int) -> str:
-    value = text_field(value, name, line, max_length=2000).strip()
-    if value:
-        try:
-            validate_url(value)
-        except ValidationError:
-            raise InvalidInput(f"{value!r} is not a web address.", field=name, line=line) from None
-    return value
+    return check_web_address(value, field=name, line=line)
 
 
 def date_field(value: Any, name: str, line: int) -> datetime.date | None:

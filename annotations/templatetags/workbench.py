@@ -7,6 +7,8 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
+from ..web_addresses import is_web_address
+
 register = template.Library()
 
 # The project's pages in the top bar: URL name, label (None: the project's name), and who
@@ -52,3 +54,10 @@ def project_nav(context: template.Context) -> dict[str, Any]:
 def get_item(mapping: dict | None, key: Any) -> Any:
     """`mapping[key]`, or None: a template's way to look up a dictionary by a variable."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def web_address(value: str) -> str:
+    """The address when it may be a link (http or https), else "": a value stored before
+    the rule, or by hand, never becomes a `javascript:` link."""
+    return value if value and is_web_address(value) else ""

@@ -30,6 +30,7 @@ from ..models import (
     Source,
     Stance,
 )
+from ..web_addresses import is_web_address
 
 # The stance shortcuts, shown beside each choice and in the cheat-sheet.
 STANCE_KEYS = {
@@ -152,7 +153,8 @@ def match_data(match: ClaimMatch, readable: set[int]) -> dict[str, Any]:
     project, otherwise to where it was published."""
     earlier = match.matched_claim
     label = earlier.project.rating_scale.label_for(earlier.final_verdict)
-    published = earlier.review_url or earlier.document.url
+    addresses = (earlier.review_url, earlier.document.url)
+    published = next((url for url in addresses if is_web_address(url)), "")
     internal = earlier.project_id in readable
     return {
         "text": earlier.text,
