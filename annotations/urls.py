@@ -2,7 +2,7 @@ from django.urls import path
 
 from .views import (
     annotate,
-    assignment,
+    assignments,
     dashboard,
     desk,
     documents,
@@ -41,15 +41,15 @@ urlpatterns = [
     path("people/<int:pk>/", people.person_update, name="person-update"),
     path("invitations/<int:pk>/revoke/", people.invitation_revoke, name="invitation-revoke"),
     path("invitations/<str:token>/", people.invitation_accept, name="invitation-accept"),
-    path("projects/<slug:slug>/assignments/", assignment.assignments, name="assignments"),
+    path("projects/<slug:slug>/assignments/", assignments.assignments, name="assignments"),
     path(
         "projects/<slug:slug>/assignments/distribute/",
-        assignment.assignments_distribute,
+        assignments.assignments_distribute,
         name="assignments-distribute",
     ),
     path(
         "projects/<slug:slug>/assignments/<int:pk>/delete/",
-        assignment.assignment_delete,
+        assignments.assignment_delete,
         name="assignment-delete",
     ),
     path("projects/<slug:slug>/dashboard/", dashboard.project_dashboard, name="dashboard"),

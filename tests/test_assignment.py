@@ -104,7 +104,7 @@ def test_distribution_is_fair_and_respects_the_overlap(api, project, editor):
 
 
 def test_distribution_favours_the_least_loaded(project, editor):
-    from annotations.assignment import assign_claims, distribute_claims
+    from annotations.assignments import assign_claims, distribute_claims
 
     alice = member(project, Role.ANNOTATOR, "alice")
     bruno = member(project, Role.ANNOTATOR, "bruno")

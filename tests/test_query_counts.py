@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from annotations.annotating import save_annotation
-from annotations.assignment import assign_claims
+from annotations.assignments import assign_claims
 from annotations.models import Role
 from annotations.queue import skip_claim
 

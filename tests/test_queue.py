@@ -166,7 +166,7 @@ def test_skip_stranger_gets_404(api, project, stranger):
 def test_claims_assigned_to_her_come_first_and_hold_their_place(
     api, project, annotator, second_annotator, editor
 ):
-    from annotations.assignment import assign_claims
+    from annotations.assignments import assign_claims
 
     low, high = claims_with_scores(project, 0.2, 0.9)
     assign_claims(project, editor, second_annotator, [low])

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import access
-from ..assignment import assign_claims, assign_document, distribute_claims, unassign
+from ..assignments import assign_claims, assign_document, distribute_claims, unassign
 from ..errors import InvalidInput
 from ..models import Assignment, Claim
 from .serializers import StrictSerializer

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from .. import access
-from ..assignment import (
+from ..assignments import (
     annotator_loads,
     assign_claims,
     assign_document,

@@ -1,25 +1,44 @@
-"""Datasets through the API: background exports with their progress and download, and
-imports of annotated datasets."""
+"""Exports over the API: a project's claims streamed at once, or background exports with
+their progress and download."""
 
 from __future__ import annotations
 
-from django.http import FileResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from .. import access
-from ..exports import FORMATS
-from ..exports.filters import ExportFilters
+from ..exports import FORMATS, streaming_response
+from ..exports.filters import FILTER_NAMES, ExportFilters
 from ..exports.jobs import export_file_response, request_export
-from ..imports import IMPORT_FORMATS, import_dataset
 from ..models import Export, JobState
 from .serializers import StrictSerializer
+
+
+class ProjectExport(APIView):
+    """The project's claims as a streamed file, whatever its size."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("format", str, enum=list(FORMATS)),
+            *[OpenApiParameter(name, str) for name in FILTER_NAMES],
+        ],
+        responses={(200, "application/octet-stream"): bytes},
+    )
+    def get(self, request: Request, slug: str) -> StreamingHttpResponse:
+        # Exports hold every annotator's verdicts, which annotators may not see (blind
+        # annotation): editors and admins only.
+        project, _ = access.get_project_for_user(request.user, slug, review=True)
+        name = request.query_params.get("format", "jsonl")
+        if name not in FORMATS:
+            raise Http404(f"Unknown format {name!r}.")
+        filters = ExportFilters.from_params(request.query_params)
+        return streaming_response(project, name, filters)
 
 
 class ExportSerializer(serializers.ModelSerializer):
@@ -68,13 +87,6 @@ class ExportInputSerializer(StrictSerializer):
     date_from = serializers.DateField(required=False, allow_null=True)
     date_to = serializers.DateField(required=False, allow_null=True)
     annotator = serializers.CharField(required=False, allow_blank=True)
-
-
-class ImportInputSerializer(StrictSerializer):
-    file = serializers.FileField()
-    format = serializers.ChoiceField(choices=list(IMPORT_FORMATS))
-    dry_run = serializers.BooleanField(default=False)
-    skip_bad_lines = serializers.BooleanField(default=False)
 
 
 def member_exports(user):
@@ -140,30 +152,3 @@ class ExportDownload(APIView):
                 status=status.HTTP_409_CONFLICT,
             )
         return export_file_response(export)
-
-
-class DatasetImport(APIView):
-    """Import an annotated dataset (multipart `file`, `format`, `dry_run`,
-    `skip_bad_lines`). Editors and admins only: imported claims arrive approved."""
-
-    parser_classes = [MultiPartParser, FormParser]
-
-    @extend_schema(request=ImportInputSerializer, responses={201: dict, 200: dict})
-    def post(self, request: Request, slug: str) -> Response:
-        project, _ = access.get_project_for_user(request.user, slug, review=True)
-        serializer = ImportInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        summary = import_dataset(
-            project,
-            request.user,
-            data["format"],
-            data["file"].name,
-            data["file"].read(),
-            dry_run=data["dry_run"],
-            skip_bad_lines=data["skip_bad_lines"],
-        )
-        return Response(
-            summary.as_dict() | {"summary": summary.describe()},
-            status=status.HTTP_200_OK if summary.dry_run else status.HTTP_201_CREATED,
-        )

@@ -1,0 +1,118 @@
+"""A project's documents over the API: listed newest first, added one by one or by file,
+and read."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .. import access
+from ..exports.filters import split_list
+from ..ingest import DocumentInput, create_document, create_documents, parse_file
+from ..models import Project
+from .serializers import (
+    DocumentInputSerializer,
+    DocumentSerializer,
+    DocumentUploadSerializer,
+)
+
+
+class DocumentPagination(CursorPagination):
+    """Keyset pages, newest document first: any page costs what the first does, however
+    deep (an offset would read and skip every document before it). The number of matching
+    documents comes only on request (`count=true`): counting reads them all."""
+
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.count = queryset.count() if request.query_params.get("count") == "true" else None
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        if self.count is not None:
+            response.data = {"count": self.count, **response.data}
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count"] = {
+            "type": "integer",
+            "description": "the number of matching documents, with `count=true`",
+        }
+        return schema
+
+
+class DocumentListCreate(generics.ListCreateAPIView):
+    """List a project's documents, newest first, or add one: JSON `{title, text, ...}` or a
+    multipart `file` (.txt, .md, .html, .jsonl, .csv; a JSONL or CSV file may hold many)."""
+
+    serializer_class = DocumentSerializer
+    pagination_class = DocumentPagination
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_project(self) -> Project:
+        project, _ = access.get_project_for_user(self.request.user, self.kwargs["slug"])
+        return project
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="title or text contains (case-insensitive)"),
+            OpenApiParameter(
+                "extraction_status", str, description="comma-separated: queued,running,done,failed"
+            ),
+            OpenApiParameter("count", bool, description="add the number of matching documents"),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        documents = self.get_project().documents.select_related("extraction_job")
+        params = self.request.query_params
+        if params.get("q"):
+            # Trigram indexes serve this on PostgreSQL (migration document_list_index).
+            documents = documents.filter(
+                Q(title__icontains=params["q"]) | Q(text__icontains=params["q"])
+            )
+        if params.get("extraction_status"):
+            documents = documents.filter(
+                extraction_job__state__in=split_list(params["extraction_status"])
+            )
+        return documents
+
+    @extend_schema(request=DocumentInputSerializer, responses={201: DocumentSerializer})
+    def post(self, request: Request, slug: str) -> Response:
+        project = self.get_project()
+        if "file" in request.FILES:
+            upload = DocumentUploadSerializer(data=request.data)
+            upload.is_valid(raise_exception=True)
+            file = upload.validated_data["file"]
+            docs = parse_file(file.name, file.read())
+            documents = create_documents(project, request.user, docs)
+            payload = DocumentSerializer(documents, many=True).data
+            if len(payload) == 1:
+                return Response(payload[0], status=status.HTTP_201_CREATED)
+            return Response({"documents": payload}, status=status.HTTP_201_CREATED)
+        serializer = DocumentInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document = create_document(
+            project, request.user, DocumentInput(**serializer.validated_data)
+        )
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class DocumentDetail(generics.RetrieveAPIView):
+    serializer_class = DocumentSerializer
+
+    def get_object(self):
+        document, _ = access.get_document_for_user(self.request.user, self.kwargs["pk"])
+        return document
