@@ -33,8 +33,10 @@ install-test: $(VENV)/.installed-test
 
 # Serve on http://127.0.0.1:8000 with a demo project and demo logins, with the
 # background workers beside the web server: embedded by default (SQLite in ./data, the
-# job-table worker `manage.py jobs work`); with REDIS_URL set, a Celery worker and
-# Celery beat (the sweeper) instead. They stop with the server.
+# job-table worker `manage.py jobs work`); with REDIS_URL set, a Celery worker with
+# Celery beat (the sweeper) inside it instead: one node, so one beat, and its process is
+# forked from the worker's rather than a second interpreter (about 50 MiB less). They
+# stop with the server.
 run: install
 	@mkdir -p $(DATA_DIR)
 	@test -s $(DATA_DIR)/secret_key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $(DATA_DIR)/secret_key
@@ -43,8 +45,7 @@ run: install
 	$(BIN)/python manage.py collectstatic --noinput -v0 && \
 	$(BIN)/python manage.py seed_demo && \
 	if [ -n "$$REDIS_URL" ]; then \
-		$(BIN)/celery -A factcheck worker --loglevel=info --concurrency=2 & workers="$$!"; \
-		$(BIN)/celery -A factcheck beat --loglevel=info & workers="$$workers $$!"; \
+		$(BIN)/celery -A factcheck worker --beat --loglevel=info --concurrency=2 & workers="$$!"; \
 	else \
 		$(BIN)/python manage.py jobs work & workers="$$!"; \
 	fi; \

@@ -12,7 +12,7 @@ Server layout, as `make run` starts it:
 * `--opt services=1`: the same gunicorn with DATABASE_URL (PostgreSQL, database wb_peer or
   `--opt database=NAME`, dropped and recreated by prepare) and REDIS_URL (db 7 or
   `--opt redis_db=N`, flushed by prepare), plus a Celery worker
-  (`celery -A factcheck worker --concurrency=2`, prefork) and Celery beat (the sweeper).
+  (`celery -A factcheck worker --beat --concurrency=2`, prefork, with beat, the sweeper).
 
 Mapping of the harness's model onto ours: a harness "doc" is a Document; a label is an
 annotation (stance + verdict, submitted) of the document's first claim (the claims are
@@ -144,7 +144,7 @@ class WorkbenchAdapter(Adapter):
         if self.services:
             settings = {
                 "database": "PostgreSQL (DATABASE_URL, machine's server, fresh database)",
-                "task_queue": "Celery prefork worker, concurrency 2, and beat; broker Redis (REDIS_URL)",
+                "task_queue": "Celery prefork worker, concurrency 2, beat inside it; broker Redis (REDIS_URL)",
             }
         else:
             settings = {
@@ -223,12 +223,14 @@ class WorkbenchAdapter(Adapter):
             )
         )
         # The background workers `make run` starts beside the web server: Celery's worker
-        # and beat (the sweeper) with services, the job table's worker embedded.
+        # with beat (the sweeper) inside it with services, the job table's worker embedded.
         if self.services:
             workers = [
-                ["-m", "celery", "-A", "factcheck", "worker", "--loglevel=info", "--concurrency=2"],
-                ["-m", "celery", "-A", "factcheck", "beat", "--loglevel=info"],
-            ]
+                [
+                    "-m", "celery", "-A", "factcheck", "worker", "--beat", "--loglevel=info",
+                    "--concurrency=2",
+                ],
+            ]  # fmt: skip
         else:
             workers = [["manage.py", "jobs", "work"]]
         worker_log = open(self._worker_log, "ab")

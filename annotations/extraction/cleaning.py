@@ -11,9 +11,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import trafilatura
-import trafilatura.utils
-
 _INVISIBLE = re.compile("[\ufeff\u200b\u200c\u200d\u2060]")
 _LINE_BREAKS = re.compile(r"\r\n|\r|\u2028|\u2029|\x0b|\x0c|\x85")
 
@@ -58,6 +55,8 @@ def normalise_text(text: str) -> str:
 def decode_html(data: bytes) -> str:
     """A saved page's bytes as text, in the encoding it declares or, failing that, the one
     its bytes show (pages are often not UTF-8)."""
+    import trafilatura.utils  # imported on first use, see html_to_article
+
     return trafilatura.utils.decode_file(data)
 
 
@@ -71,6 +70,10 @@ def html_to_article(page: str | bytes) -> Article:
         raise NoArticle("The page is empty.")
     if "<" not in page:
         raise NoArticle("This is not an HTML page; upload it as .txt instead.")
+    # Imported on first use: trafilatura and lxml take 26 MiB, which every web and worker
+    # process would hold from its start although most never read a page.
+    import trafilatura
+
     found = trafilatura.bare_extraction(page, **_TRAFILATURA_OPTIONS)
     text = normalise_text(paragraphs(found.text if found is not None else ""))
     if not text.strip():
