@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from annotations.views.people import log_in
+
 # A database outage outside any view is answered 503, like those inside one.
 handler500 = "annotations.outage.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", log_in, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # A password reset link an administrator hands over (People page); nothing is e-mailed.
     path(

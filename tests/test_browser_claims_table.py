@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from annotations.models import Claim
 
 from .desk_browser import browser_test, chromium_fixture, open_as, screenshot  # noqa: F401
-from .factories import ClaimFactory, DocumentFactory
+from .factories import AnnotationFactory, ClaimFactory, DocumentFactory
 
 pytestmark = browser_test
 
@@ -84,3 +84,56 @@ def test_a_row_opens_the_desk_at_its_claim(chromium, live_server, project, annot
     page.locator(f"tr[data-claim-id='{target.pk}'] .col-claim a").click()
     page.wait_for_url(f"**/documents/{target.document_id}/?claim={target.pk}")
     expect(page.locator("#claim-text")).to_have_text(target.text)
+
+
+def shown(rows) -> list[int]:
+    return rows.evaluate_all("rows => rows.map(r => Number(r.dataset.claimId))")
+
+
+def test_verdict_type_annotator_score_and_search_narrow_the_table(
+    chromium, live_server, project, editor, annotator
+):
+    claims = make_claims(project)
+    Claim.objects.filter(pk=claims[3].pk).update(status="approved", final_verdict="false")
+    Claim.objects.filter(pk=claims[4].pk).update(claim_types=["statistic", "comparison"])
+    AnnotationFactory(claim=claims[5], annotator=annotator)
+    Claim.objects.filter(pk=claims[6].pk).update(text="The harbour wall costs 14.5 million.")
+    page = open_as(chromium, live_server, editor, f"/projects/{project.slug}/")
+    rows = page.locator(".claims-table tbody tr")
+
+    page.get_by_label("Final verdict").select_option(label="False")
+    page.get_by_role("button", name="Show claims").click()
+    expect(rows).to_have_count(1)
+    assert shown(rows) == [claims[3].pk]
+
+    page.get_by_role("link", name="Clear filters").click()
+    page.get_by_label("Claim type").select_option("comparison")
+    page.get_by_role("button", name="Show claims").click()
+    expect(rows).to_have_count(1)
+    assert shown(rows) == [claims[4].pk]
+
+    page.get_by_role("link", name="Clear filters").click()
+    page.get_by_label("Annotated by").select_option(annotator.username)
+    page.get_by_role("button", name="Show claims").click()
+    expect(rows).to_have_count(1)
+    assert shown(rows) == [claims[5].pk]
+    expect(rows.first).to_contain_text(annotator.username)
+
+    page.get_by_role("link", name="Clear filters").click()
+    page.get_by_label("Search").fill("harbour wall")
+    page.get_by_role("button", name="Show claims").click()
+    expect(rows).to_have_count(1)
+    assert shown(rows) == [claims[6].pk]
+
+    page.get_by_role("link", name="Clear filters").click()
+    page.get_by_label("Score from").fill("0.3")
+    page.get_by_label("Score to").fill("0.5")
+    page.get_by_role("button", name="Show claims").click()
+    wanted = sorted((c for c in claims if 0.3 <= c.score <= 0.5), key=lambda c: (-c.score, -c.pk))
+    expect(rows).to_have_count(len(wanted))
+    assert shown(rows) == [c.pk for c in wanted]
+    # A range the wrong way round is explained beside the field, and nothing is lost.
+    page.get_by_label("Score from").fill("0.9")
+    page.get_by_role("button", name="Show claims").click()
+    expect(page.locator(".claims")).to_contain_text("“Score to” must not be below “Score from”.")
+    expect(page.get_by_label("Score from")).to_have_value("0.9")

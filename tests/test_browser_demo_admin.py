@@ -1,4 +1,5 @@
-"""In a browser: the demo's admin login opens the Django admin."""
+"""In a browser: the demo's admin login opens the Django admin, and the login page says
+where accounts come from."""
 
 import io
 
@@ -6,6 +7,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from .desk_browser import browser_test, chromium_fixture  # noqa: F401
+from .factories import UserFactory
 
 pytestmark = browser_test
 
@@ -20,4 +22,16 @@ def test_the_demo_admin_can_use_the_django_admin(chromium, live_server):
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}/admin/")
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    page.close()
+
+
+def test_the_login_page_says_where_accounts_come_from(chromium, live_server):
+    page = chromium.new_page()
+    page.goto(f"{live_server.url}/login/")
+    # A new install: the first administrator is made on the server.
+    expect(page.locator("#no-account")).to_contain_text("python manage.py createsuperuser")
+    UserFactory(username="root", is_staff=True, is_superuser=True)
+    page.reload()
+    expect(page.locator("#no-account")).to_contain_text("An administrator of this workbench")
+    expect(page.locator("#no-account")).not_to_contain_text("createsuperuser")
     page.close()

@@ -99,3 +99,25 @@ def test_an_empty_file_gets_one_message(chromium, live_server, project, annotato
     submit(page)
     expect(page.locator("#add .error-text")).to_have_text("The submitted file is empty.")
     expect(page.locator(".messages")).to_have_count(0)
+
+
+def test_a_file_over_the_limit_is_refused_once_with_the_sizes(
+    chromium, live_server, project, annotator, settings
+):
+    settings.MAX_UPLOAD_BYTES = 100
+    page = project_page(chromium, live_server, project, annotator)
+    page.fill("#id_title", "Kept title")
+    with page.expect_response(f"**/projects/{project.slug}/documents/new/") as answer:
+        page.set_input_files(
+            "#id_file",
+            files=[{"name": "big.txt", "mimeType": "text/plain", "buffer": b"x" * 500}],
+        )
+        submit(page)
+    assert answer.value.status == 413
+    expect(page.locator("#add .error-text")).to_have_text(
+        "big.txt: the file is 500 bytes; the limit is 100 bytes."
+    )
+    expect(page.locator("#id_title")).to_have_value("Kept title")
+    assert page.locator("main").inner_text().count("the limit is") == 1
+    expect(page.locator(".messages")).to_have_count(0)
+    assert not Document.objects.exists()

@@ -36,6 +36,7 @@ def test_a_returned_claim_reaches_the_annotator_with_the_comment(
         page.goto(f"{live_server.url}/projects/{project.slug}/")
         returned = page.locator("section.returned")
         assert "Returned to you" in returned.inner_text()
+        assert page.inner_text("main").count("Returned to you") == 1  # said once
         assert comment in returned.inner_text()
         assert "erin" in returned.inner_text()
         page.screenshot(path=str(SCREENSHOTS / "returned-to-annotator.png"), full_page=True)
@@ -45,6 +46,7 @@ def test_a_returned_claim_reaches_the_annotator_with_the_comment(
         note = page.locator("#returned-note")
         expect(note).to_be_visible()
         expect(note).to_contain_text("Returned to you by erin")
+        assert page.inner_text("main").count("Returned to you") == 1
         expect(note.locator(".return-comment")).to_have_text(comment)
         page.screenshot(path=str(SCREENSHOTS / "desk-returned.png"))
         log_out(page)

@@ -42,11 +42,16 @@ def test_every_setting_is_explained(chromium, live_server, project, admin):
         assert setting.locator(".help").count() == 1, setting.inner_text()
 
 
-def test_saving_unchanged_guidelines_makes_no_new_version(chromium, live_server, admin, project):
+def test_guidelines_changed_only_in_line_endings_make_no_new_version(
+    chromium, live_server, admin, project
+):
     Project.objects.filter(pk=project.pk).update(guidelines="## Rules\n\nBe fair.\nBe quick.")
     page = settings_page(chromium, live_server, project, admin)
     page.get_by_label("Name", exact=True).fill("Renamed desk")
-    page.get_by_role("button", name="Save settings").click()
+    with page.expect_request("**/settings/") as sent:
+        page.get_by_role("button", name="Save settings").click()
+    # The browser sends the untouched guidelines with CRLF line endings: only those differ.
+    assert "Be+fair.%0D%0ABe+quick." in sent.value.post_data
     expect(page.locator(".message.success")).to_have_text("Settings saved.")
     assert project.guideline_versions.count() == 0
     project.refresh_from_db()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -33,6 +34,14 @@ from ..people import (
 def show_link(request: HttpRequest, text: str, path: str) -> None:
     """Keep a link to copy for the page the next redirect shows (once)."""
     request.session["link_to_copy"] = {"text": text, "url": request.build_absolute_uri(path)}
+
+
+def log_in(request: HttpRequest) -> HttpResponse:
+    """Django's login page, saying too where accounts come from: an administrator of the
+    workbench, or, on an install that has none yet, `manage.py createsuperuser`."""
+    has_administrator = get_user_model().objects.filter(is_superuser=True, is_active=True).exists()
+    view = auth_views.LoginView.as_view(extra_context={"has_administrator": has_administrator})
+    return view(request)
 
 
 @login_required
