@@ -151,7 +151,7 @@ def test_the_benchmarks_need_their_files() -> None:
 
 def test_the_committed_speaker_set_keeps_its_accuracy() -> None:
     output = run("evaluate_extraction", "--format", "speakers")
-    assert output.splitlines()[0] == "speakers: 780 labelled sentences, 76 articles"
+    assert output.splitlines()[0] == "speakers: 972 labelled sentences, 86 articles"
     lines = {line.split()[0]: line for line in output.splitlines()[1:-1]}
     assert set(lines) == {
         "part",
@@ -159,12 +159,14 @@ def test_the_committed_speaker_set_keeps_its_accuracy() -> None:
         "held_aside",
         "held_aside_2",
         "held_aside_3",
+        "held_aside_4",
         "all",
     }
-    # Floors a little under today's figures (0.977 and 0.844; docs/speakers.md), so a change that loses
-    # attributions fails here.
+    # Floors a little under today's figures (0.996, 0.849 and 0.870; docs/speakers.md), so a change
+    # that loses attributions fails here.
     figures = json.loads(output.splitlines()[-1])
-    assert figures["development"] >= 0.95 and figures["held_aside_3"] >= 0.8
+    assert figures["development"] >= 0.97
+    assert figures["held_aside_3"] >= 0.82 and figures["held_aside_4"] >= 0.84
 
 
 def transformer_extra_missing() -> str | None:

@@ -218,3 +218,24 @@ def test_words_in_a_transcript_get_the_label_above_them() -> None:
     text = "LEHRER: Good evening.\nOBAMA: Thank you.\nI will cut taxes.\nROMNEY: No."
     start = text.index("cut taxes")
     assert speaker_of_span(text, start, start + 9) == "OBAMA"
+
+
+def test_a_definite_description_means_the_person_just_named() -> None:
+    text = (
+        "The Harbour Party's Ana Ribeiro has asked who signed off the wall. "
+        "The council met on Monday. "
+        "The Harbour Party's parliamentary leader argued that the wall cost too much. "
+        'She said: "Nobody has answered yet."\n\n'
+        "Tom Shore scored twice on Saturday. "
+        "The 31-year-old said the team had been lucky."
+    )
+    speakers = speakers_by_sentence(text)
+    assert speaker_of(text, "parliamentary leader argued") == "Ana Ribeiro"
+    assert speaker_of(text, "Nobody has answered") == "Ana Ribeiro"
+    assert speaker_of(text, "had been lucky") == "Tom Shore"
+    assert speakers["The council met on Monday."] == ""
+
+
+def test_a_description_with_no_one_named_before_stays_a_description() -> None:
+    text = "The bank's chief economist said rates would rise."
+    assert list(speakers_by_sentence(text).values()) == ["chief economist"]

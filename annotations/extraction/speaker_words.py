@@ -13,7 +13,10 @@ SAYING = (
     "criticised criticized criticises criticizes condemned condemns praised praises likened recalled vowed "
     "pledged promised cautioned countered replied responded boasted joked echoed blamed blames blame "
     "revealed reveals announced announces noted expects expect expected disputed estimates estimated forecast "
-    "forecasts whispered shouted"
+    "forecasts whispered shouted "
+    # The other forms of the verbs above, where they cannot be read as a noun ("promises", "notes").
+    "believed suggests recalls vows pledges replies responds stress criticise criticize complain explain "
+    "confirm reveal announce acknowledge disputes echoes likens boasts jokes cautions"
 ).split()
 # "added 146,000 jobs", "added only 2%", "added to the pressure": not speech.
 NOT_AN_AMOUNT = (

@@ -192,6 +192,15 @@ class _Reader:
         if who.lower() in vocab.PRONOUNS:
             speaker = self._resolve(who.lower(), index, masked)
             return speaker.name if speaker else ""
+        if _refers_back(who, masked):
+            # "The Scottish National Party's parliamentary leader argued …", "The 31-year-old said …": a
+            # definite description of someone the text has just named, as a "she" or "he" would be.
+            female = bool(vocab.FEMALE & set(who.lower().split()))
+            speaker = self._resolve(
+                "she" if female else "he", index, masked, within=3, any_gender=not female
+            )
+            if speaker:
+                return speaker.name
         if who:
             self._remember(who, index)
             return self.recent[-1].name
@@ -216,25 +225,31 @@ class _Reader:
             gender = gender or known.gender
         self.recent.append(_Speaker(name, self._is_person(who), gender, index))
 
-    def _resolve(self, pronoun: str, index: int, masked: str) -> _Speaker | None:
-        """The most recent speaker or subject, within eight sentences, that the pronoun can stand for: a person
-        for "he"/"she" (of the other gender when the text says so), an organisation or group for "it"/"they";
-        never one named in the same sentence ("Growing exasperated with Putin, he warned …" is not Putin)."""
+    def _resolve(
+        self, pronoun: str, index: int, masked: str, within: int = 8, any_gender: bool = False
+    ) -> _Speaker | None:
+        """The most recent speaker or subject, within ``within`` sentences, that the pronoun can stand for: a
+        person for "he"/"she" (of the other gender when the text says so), an organisation or group for
+        "it"/"they"; never one named in the same sentence ("Growing exasperated with Putin, he warned …" is not
+        Putin). With ``any_gender`` (a description that does not say), a named person of either gender."""
         wanted_person = pronoun in ("he", "she")
         named_here = set(re.findall(r"[A-Z][\w\-]+", masked))
         for speaker in reversed(self.recent):
-            if index - speaker.sentence > 8:
+            if index - speaker.sentence > within:
                 break
             if speaker.person != wanted_person or speaker.name.split()[-1] in named_here:
                 continue
-            if (
+            if any_gender:
+                if not speaker.name[:1].isupper():
+                    continue  # a description means someone the text has named
+            elif (
                 pronoun == "he"
                 and speaker.gender == "f"
                 or pronoun == "she"
                 and speaker.gender == "m"
             ):
                 continue
-            if wanted_person:
+            if wanted_person and not any_gender:
                 speaker.gender = "f" if pronoun == "she" else "m"
             speaker.sentence = index
             self.recent.remove(speaker)
@@ -270,6 +285,23 @@ class _Reader:
         ):
             return False
         return words[0] in vocab.TITLES or head in self.full_names or len(words) >= 2
+
+
+def _refers_back(who: str, masked: str) -> bool:
+    """Whether a speaker is a definite description of one person with no name of its own, the way
+    news refers back to someone just named: "the party's parliamentary leader", "the 31-year-old";
+    not "the spokesman for the firm", "the club's new manager" (someone new) nor "the BPI"."""
+    words = who.removeprefix("the ").split()
+    if not words:
+        return False
+    phrase = " ".join(words)
+    an_age = re.fullmatch(r"\d+-year-old", words[-1]) is not None
+    a_role_of = (
+        words[-1] in vocab.PERSON_NOUNS
+        and any(w.endswith(("'s", "’s")) for w in words)
+        and not set(words) & {"for", "of", "from", "at", "new"}
+    )
+    return (an_age or a_role_of) and (f"the {phrase}" in masked or f"The {phrase}" in masked)
 
 
 def _find_attribution(masked: str) -> str:
