@@ -39,8 +39,10 @@ def show_link(request: HttpRequest, text: str, path: str) -> None:
 def log_in(request: HttpRequest) -> HttpResponse:
     """Django's login page, saying too where accounts come from: an administrator of the
     workbench, or, on an install that has none yet, `manage.py createsuperuser`."""
-    has_administrator = get_user_model().objects.filter(is_superuser=True, is_active=True).exists()
-    view = auth_views.LoginView.as_view(extra_context={"has_administrator": has_administrator})
+    administrators = get_user_model().objects.filter(is_superuser=True, is_active=True)
+    view = auth_views.LoginView.as_view(
+        extra_context={"no_administrator": not administrators.exists()}
+    )
     return view(request)
 
 
