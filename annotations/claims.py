@@ -60,11 +60,90 @@ def store_candidates(
             for candidate in kept[offset : offset + _STORE_BATCH]
         ]
         Claim.objects.bulk_create(new_claims)
-        store_matches(new_claims, document.project, checked, document.pk)
+        store_matches(new_claims, document.project, checked)
         created += len(new_claims)
     document.extractor_version = extractor_version
     document.save(update_fields=["extractor_version"])
     return created
+
+
+def store_new_candidates(
+    documents: list[Document], candidates: list[list[extraction.Candidate]], extractor_version: str
+) -> int:
+    """Store the candidates of documents that have no claims yet (their first extraction),
+    for many documents at once: one insert per thousand claims, and the organisation's
+    checked claims looked up once per project rather than once per document. Call inside a
+    transaction. Returns the number of claims created."""
+    created = 0
+    by_project: dict[int, list[Claim]] = {}
+    for document, found in zip(documents, candidates, strict=True):
+        threshold = document.project.checkworthiness_threshold
+        by_project.setdefault(document.project_id, []).extend(
+            Claim(
+                project_id=document.project_id,
+                document=document,
+                text=candidate.text,
+                start=candidate.start,
+                end=candidate.end,
+                speaker=candidate.speaker[:200],
+                score=candidate.score,
+                scorer_version=extractor_version,
+                claim_types=list(candidate.claim_types),
+            )
+            for candidate in found
+            if candidate.score >= threshold
+        )
+    projects = {document.project_id: document.project for document in documents}
+    for project_id, new_claims in by_project.items():
+        checked = checked_claims_matcher(projects[project_id]) if new_claims else None
+        for offset in range(0, len(new_claims), _STORE_BATCH):
+            stored = Claim.objects.bulk_create(new_claims[offset : offset + _STORE_BATCH])
+            store_matches(stored, projects[project_id], checked)
+            created += len(stored)
+    Document.objects.filter(pk__in=[document.pk for document in documents]).update(
+        extractor_version=extractor_version
+    )
+    for document in documents:
+        document.extractor_version = extractor_version
+    return created
+
+
+def run_extractions(documents: list[Document], batch: list[Job]) -> None:
+    """Extract the claims of several documents, one extraction job each, and store them in
+    one transaction: split and score their sentences together (see extraction.extract_many),
+    store the claims of those whose job this worker still holds, and mark those jobs done.
+    A document extracted before (run again by hand) is stored as `store_candidates` does,
+    keeping the claims people have worked on."""
+    by_document = {document.pk: document for document in documents}
+    by_scorer: dict[str, list[Document]] = {}
+    for job in batch:
+        document = by_document[job.document_id]
+        by_scorer.setdefault(document.project.scorer_for(document.text), []).append(document)
+    extracted: list[tuple[Document, list[extraction.Candidate], str]] = []
+    for scorer, group in by_scorer.items():
+        found, version = extraction.extract_many([document.text for document in group], scorer)
+        for document, candidates in zip(group, found, strict=True):
+            for candidate in candidates:
+                # The one invariant every screen and export relies on.
+                assert document.text[candidate.start : candidate.end] == candidate.text
+            extracted.append((document, candidates, version))
+    with jobs.finishing_batch(batch) as held:
+        held_documents = {job.document_id for job in held}
+        extracted = [row for row in extracted if row[0].pk in held_documents]
+        extracted_before = set(
+            Claim.objects.filter(document__in=[document for document, _, _ in extracted])
+            .order_by()
+            .values_list("document_id", flat=True)
+            .distinct()
+        )
+        first_time: dict[str, list[tuple[Document, list[extraction.Candidate]]]] = {}
+        for document, candidates, version in extracted:
+            if document.extractor_version or document.pk in extracted_before:
+                store_candidates(document, candidates, version)
+            else:
+                first_time.setdefault(version, []).append((document, candidates))
+        for version, rows in first_time.items():
+            store_new_candidates([d for d, _ in rows], [c for _, c in rows], version)
 
 
 def run_extraction(document: Document, job: Job | None = None) -> int:

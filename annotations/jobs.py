@@ -44,8 +44,9 @@ RUN_TASK = "annotations.tasks.run_jobs"
 SWEEP_TASK = "annotations.tasks.sweep_jobs"
 
 # How many jobs of a kind a worker claims at once. Short documents come in thousands and
-# are cheap one by one; exports are long and fetches wait on other sites, one at a time.
-BATCH_SIZES = {JobKind.EXTRACT: 20}
+# are extracted many at a time (tasks.py); exports are long and fetches wait on other
+# sites, one at a time.
+BATCH_SIZES = {JobKind.EXTRACT: 500}
 
 
 class LeaseLost(Exception):
@@ -289,6 +290,36 @@ def finishing(job: Job, error: str = "") -> Iterator[None]:
             state=state, error=error[:5000], lease_expires_at=None, finished_at=timezone.now()
         )
     job.state, job.error = state, error[:5000]
+
+
+@contextmanager
+def finishing_batch(batch: list[Job]) -> Iterator[list[Job]]:
+    """`finishing` for jobs claimed together: yields those this worker still holds, whose
+    results the caller stores, and marks them all done in the same transaction. The others
+    were taken back (their lease ran out); their results are not stored."""
+    with transaction.atomic():
+        # Lock the rows: the sweeper cannot take a job back while its results are stored.
+        current = {
+            pk: (worker, started_at)
+            for pk, worker, started_at in Job.objects.select_for_update()
+            .filter(pk__in=[job.pk for job in batch], state=JobState.RUNNING)
+            .values_list("pk", "worker", "started_at")
+        }
+        held = [job for job in batch if current.get(job.pk) == (job.worker, job.started_at)]
+        for job in batch:
+            if job not in held:
+                log.warning(
+                    "job %s is no longer held by %s; its outcome is not recorded",
+                    job.pk,
+                    job.worker,
+                )
+        yield held
+        finished_at = timezone.now()
+        Job.objects.filter(pk__in=[job.pk for job in held]).update(
+            state=JobState.DONE, error="", lease_expires_at=None, finished_at=finished_at
+        )
+    for job in held:
+        job.state, job.error = JobState.DONE, ""
 
 
 def fail(job: Job, error: str) -> bool:

@@ -79,19 +79,19 @@ def checked_claims_matcher(project) -> CheckedClaims | None:
     return matchers.get(project)
 
 
-def store_matches(
-    claims: Sequence[Claim], project, checked: CheckedClaims | None, document_id: int | None = None
-) -> int:
+def store_matches(claims: Sequence[Claim], project, checked: CheckedClaims | None) -> int:
     """Store the matches of new claims against the organisation's checked claims, above the
     project's match threshold (at most ten per claim, best first), leaving out the claims of
-    `document_id` (the document being extracted: a claim kept through re-extraction must
-    not be reported as checked before by its own copy). Returns the number stored."""
+    each claim's own document (a claim kept through re-extraction must not be reported as
+    checked before by its own copy). Returns the number stored."""
     if not claims or checked is None:
         return 0
     found = checked.matcher.match([claim.text for claim in claims], project.match_threshold)
     rows = []
     for claim, hits in zip(claims, found, strict=True):
-        others = [(pk, score) for (pk, in_document), score in hits if in_document != document_id]
+        others = [
+            (pk, score) for (pk, in_document), score in hits if in_document != claim.document_id
+        ]
         rows += [
             ClaimMatch(claim=claim, matched_claim_id=pk, score=score) for pk, score in others[:10]
         ]

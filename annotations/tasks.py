@@ -22,9 +22,10 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import connections
+from django.db.models.functions import Length
 
 from . import jobs
-from .claims import run_extraction
+from .claims import run_extraction, run_extractions
 from .dashboard import run_refresh
 from .errors import DATABASE_AWAY
 from .exports.jobs import discard_partial_files, run_export
@@ -64,6 +65,21 @@ RUNNERS: dict[str, Callable[[Job], None]] = {
 }
 
 
+def extract_together(batch: list[Job]) -> None:
+    documents = Document.objects.select_related("project").filter(
+        pk__in=[job.document_id for job in batch]
+    )
+    run_extractions(list(documents), batch)
+
+
+# Kinds whose jobs run several at a time, in one transaction.
+BATCH_RUNNERS: dict[str, Callable[[list[Job]], None]] = {JobKind.EXTRACT: extract_together}
+
+# How much text the documents extracted together may hold: a few hundred short articles,
+# or one long transcript alone.
+EXTRACT_BATCH_CHARACTERS = 1_000_000
+
+
 def run_queued(kind: str, budget_seconds: float, stop: threading.Event | None = None) -> int:
     """Claim and run queued jobs of one kind, a batch at a time, until none is left, the
     time budget is spent or `stop` is set. Returns how many jobs were run."""
@@ -76,17 +92,84 @@ def run_queued(kind: str, budget_seconds: float, stop: threading.Event | None = 
             break
         started = 0
         try:
-            for job in batch:
+            for group in run_together(kind, batch):
                 if stop and stop.is_set():
                     break
-                started += 1
-                run_job(job)
-                ran += 1
+                started += len(group)
+                if len(group) > 1:
+                    run_batch(group)
+                else:
+                    run_job(group[0])
+                ran += len(group)
         finally:
             # Stopped mid-batch (shutdown, time limit): the jobs not started go back.
             for waiting in batch[started:]:
                 jobs.release(waiting)
     return ran
+
+
+def run_together(kind: str, batch: list[Job]) -> list[list[Job]]:
+    """The claimed jobs in the groups that run together: extractions of up to
+    EXTRACT_BATCH_CHARACTERS of text, every other job alone."""
+    if kind not in BATCH_RUNNERS:
+        return [[job] for job in batch]
+    lengths = dict(
+        Document.objects.filter(pk__in=[job.document_id for job in batch])
+        .annotate(length=Length("text"))
+        .values_list("pk", "length")
+    )
+    groups: list[list[Job]] = [[]]
+    characters = 0
+    for job in batch:
+        length = lengths.get(job.document_id, 0)
+        if groups[-1] and characters + length > EXTRACT_BATCH_CHARACTERS:
+            groups.append([])
+            characters = 0
+        groups[-1].append(job)
+        characters += length
+    return groups
+
+
+def run_batch(batch: list[Job]) -> None:
+    """Run jobs claimed together in one go (BATCH_RUNNERS), which records their outcome
+    with their results. If that fails, each job runs again on its own, so one bad document
+    fails only its own job, with its own reason. A database that went away is waited for
+    as in `run_job`."""
+    kind = batch[0].kind
+    if settings.JOB_RUNNER != "eager":
+        for job in batch:
+            jobs.heartbeat.hold(job)
+    delay, waited = 1, 0
+    try:
+        while True:
+            try:
+                with time_limit(kind):
+                    BATCH_RUNNERS[kind](batch)
+                return
+            except DATABASE_AWAY as exc:
+                drop_broken_connections()
+                if waited >= settings.JOB_DATABASE_WAIT_SECONDS:
+                    log.warning("jobs %s: the database is still unavailable: %s", batch[0].pk, exc)
+                    for job in batch:
+                        jobs.retry_or_fail(job, f"The database was unavailable ({exc}).".strip())
+                    return
+                log.warning(
+                    "jobs from %s: database error, retrying in %s s: %s", batch[0].pk, delay, exc
+                )
+                time.sleep(delay)
+                waited += delay
+                delay = min(delay * 2, 16)
+    except DATABASE_AWAY:
+        raise  # could not even record the outcome: the leases run out, the sweeper takes over
+    except Exception:  # the work failed, or took longer than the time limit
+        log.warning(
+            "%s jobs from %s failed together; running them one by one", len(batch), batch[0].pk
+        )
+        for job in batch:
+            run_job(job)
+    finally:
+        for job in batch:
+            jobs.heartbeat.drop(job)
 
 
 def run_job(job: Job) -> None:

@@ -9,12 +9,12 @@ from django.db import OperationalError
 
 from annotations import claims as claims_module
 from annotations import jobs
-from annotations.claims import update_claim
+from annotations.claims import run_extraction, update_claim
 from annotations.extraction import scoring
-from annotations.models import Claim, ClaimStatus, Document, JobKind, Project
+from annotations.models import Claim, ClaimMatch, ClaimStatus, Document, JobKind, Project
 
 from .celery_worker import wait_for_extraction
-from .factories import DocumentFactory
+from .factories import ClaimFactory, DocumentFactory
 from .support.jobs import run_queued_jobs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -213,3 +213,115 @@ def test_new_projects_take_the_deployment_s_default_scorer(settings) -> None:
         slug="default-scorer", name="D", rating_scale=RatingScale.objects.get(key="six-point")
     )
     assert project.scorer == "transformer"
+
+
+MANY_TEXTS = [
+    TEXT,
+    "LEHRER: Good evening. Taxes went up by 3 percent last year.\n"
+    "OBAMA: That is not true. We cut taxes for 95 percent of working families.\n"
+    "ROMNEY: Unemployment rose to 10 percent under his administration.",
+    "“We built 500 new factories,” the governor said on Monday. Critics said the figure "
+    "was closer to 50. Crime fell by 20 percent in the city since 2015, police said.",
+    "Thank you all for coming. Good night.",
+    "The deficit tripled to 1.4 trillion dollars. Unemployment rose to 10 percent in 2009.",
+]
+
+
+def stored_claims(documents: list[Document]) -> list[tuple]:
+    rows = Claim.objects.filter(document__in=documents).values_list(
+        "document__title",
+        "start",
+        "end",
+        "text",
+        "score",
+        "speaker",
+        "claim_types",
+        "scorer_version",
+        "status",
+        "in_queue",
+    )
+    return sorted(rows)
+
+
+def stored_matches(documents: list[Document]) -> list[tuple]:
+    rows = ClaimMatch.objects.filter(claim__document__in=documents).values_list(
+        "claim__document__title", "claim__start", "matched_claim_id", "score"
+    )
+    return sorted(rows)
+
+
+@pytest.mark.django_db
+def test_documents_extracted_together_get_the_claims_each_would_get_alone(project):
+    """Extraction runs a claimed batch of documents together (sentences scored in one call,
+    claims stored in one transaction): the claims, offsets, scores, speakers, types and
+    "checked before?" matches are those of one document at a time."""
+    project.checkworthiness_threshold = 0.2
+    project.save()
+    checked = ClaimFactory(
+        project=project,
+        document=DocumentFactory(project=project, text="Unemployment rose to 10 percent."),
+        text="Unemployment rose to 10 percent.",
+        status=ClaimStatus.APPROVED,
+        final_verdict="false",
+    )
+    documents = [
+        DocumentFactory(project=project, title=f"doc {i}", text=text, extraction_status="queued")
+        for i, text in enumerate(MANY_TEXTS)
+    ]
+    assert run_queued_jobs(JobKind.EXTRACT) == len(documents)
+    together, together_matches = stored_claims(documents), stored_matches(documents)
+    assert len(together) > 10 and together_matches
+    assert {m[2] for m in together_matches} == {checked.pk}
+
+    Claim.objects.filter(document__in=documents).delete()
+    Document.objects.filter(pk__in=[d.pk for d in documents]).update(extractor_version="")
+    for document in documents:
+        run_extraction(Document.objects.select_related("project").get(pk=document.pk))
+    assert stored_claims(documents) == together
+    assert stored_matches(documents) == together_matches
+    versions = Document.objects.filter(pk__in=[d.pk for d in documents])
+    assert set(versions.values_list("extractor_version", flat=True)) == {together[0][7]}
+
+
+@pytest.mark.django_db
+def test_one_bad_document_fails_only_its_own_job(project, monkeypatch):
+    documents = [
+        DocumentFactory(project=project, text=text, extraction_status="queued")
+        for text in MANY_TEXTS
+    ]
+    real = claims_module.extraction.extract_candidates
+
+    def fails_on_the_short_one(text, *args, **kwargs):
+        if text == MANY_TEXTS[3]:
+            raise ValueError("the text could not be split")
+        return real(text, *args, **kwargs)
+
+    def batch_fails(*args, **kwargs):
+        raise ValueError("the text could not be split")
+
+    monkeypatch.setattr(claims_module.extraction, "extract_many", batch_fails)
+    monkeypatch.setattr(claims_module.extraction, "extract_candidates", fails_on_the_short_one)
+    run_queued_jobs(JobKind.EXTRACT)
+    states = {
+        d.pk: (d.extraction_job.state, d.extraction_job.error)
+        for d in Document.objects.select_related("extraction_job")
+    }
+    bad = documents[3].pk
+    assert states.pop(bad) == ("failed", "ValueError: the text could not be split")
+    assert set(states.values()) == {("done", "")}
+    assert Claim.objects.filter(document_id=bad).count() == 0
+    assert Claim.objects.exclude(document_id=bad).count() > 5
+
+
+@pytest.mark.django_db
+def test_a_batch_takes_the_same_queries_for_five_documents_or_fifty(
+    project, django_assert_max_num_queries
+):
+    def extract_n(n: int) -> None:
+        for i in range(n):
+            DocumentFactory(project=project, text=f"{TEXT} ({n}, {i})", extraction_status="queued")
+        with django_assert_max_num_queries(20):
+            assert run_queued_jobs(JobKind.EXTRACT) == n
+
+    extract_n(5)
+    extract_n(50)
