@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import FilteredRelation, Q, QuerySet
 from django.http import Http404
 
-from .models import Claim, Document, Membership, Project, Role
+from .models import Claim, Document, Membership, Organisation, Project, Role
 
 
 def get_membership(user, project: Project) -> Membership:
@@ -83,3 +83,12 @@ def get_claim_for_user(user, pk: int, *, review: bool = False) -> tuple[Claim, M
         raise Http404("No such claim.")
     check_role(membership, review=review)
     return claim, membership
+
+
+def get_organisation_for_user(user, slug: str) -> Organisation:
+    """An organisation its admins manage; to anyone else, even members of its projects,
+    it does not exist."""
+    organisation = Organisation.objects.administered_by(user).filter(slug=slug).first()
+    if organisation is None:
+        raise Http404("No such organisation.")
+    return organisation

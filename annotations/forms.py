@@ -61,14 +61,6 @@ class ProjectForm(forms.ModelForm):
             "max_value": "The threshold must be between 0 and 1.",
         },
     )
-    organisation_url = WebAddressField(
-        max_length=200,
-        required=False,
-        assume_scheme="https",
-        label="Organisation URL",
-        help_text="Written into ClaimReview exports as the publisher's address.",
-    )
-
     rating_scale = forms.ModelChoiceField(
         queryset=RatingScale.objects.none(),
         help_text="The verdicts annotators choose from. Switching scale when claims already "
@@ -101,8 +93,6 @@ class ProjectForm(forms.ModelForm):
             "match_threshold",
             "scorer",
             "queue_order",
-            "organisation_name",
-            "organisation_url",
             "location_iso_code",
             "averitec_vocabulary",
         ]
@@ -123,7 +113,6 @@ class ProjectForm(forms.ModelForm):
             "was made under.",
             "scorer": "How sentences are scored for check-worthiness.",
             "queue_order": "The order in which “Annotate the next claim” hands out claims.",
-            "organisation_name": "Projects of the same organisation share “checked before?”.",
             "location_iso_code": "Written into AVeriTeC exports (e.g. GB) for claims that do "
             "not name their own country.",
             "averitec_vocabulary": "JSON: our claim types and source kinds as AVeriTeC names "
@@ -521,3 +510,28 @@ class AcceptInvitationForm(forms.Form):
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", "The two passwords differ.")
         return data
+
+
+class OrganisationForm(forms.Form):
+    # Checked by create_organisation and update_organisation, whose messages name the field.
+    name = forms.CharField(max_length=200)
+    url = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Web address",
+        help_text="Written into its projects' ClaimReview exports as the publisher's address.",
+    )
+
+
+class OrganisationAdminForm(forms.Form):
+    username = forms.CharField(max_length=150)
+
+
+class OrganisationProjectForm(forms.Form):
+    """A project the user administers that belongs to no organisation yet."""
+
+    project = forms.ChoiceField()
+
+    def __init__(self, *args, projects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].choices = [(p.slug, p.name) for p in projects]

@@ -7,7 +7,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Sum
 
 from . import jobs
 from .extraction.matching import ClaimMatcher
@@ -44,11 +44,17 @@ class MatcherCache:
     def get(self, project) -> CheckedClaims | None:
         projects = project.organisation_projects()
         # Named as organisation_projects() chooses them, without a query of its own.
-        organisation = project.organisation_name.strip().lower()
-        key = ("organisation", organisation) if organisation else ("project", project.pk)
+        if project.organisation_id is None:
+            key = ("project", project.pk)
+        else:
+            key = ("organisation", project.organisation_id)
         checked = Claim.objects.with_verdict().filter(project__in=projects)
+        # The sum of ids changes too when a project with as many checked claims leaves as
+        # another joins.
         version = tuple(
-            checked.aggregate(n=Count("id"), last=Max("id"), changed=Max("updated_at")).values()
+            checked.aggregate(
+                n=Count("id"), last=Max("id"), ids=Sum("id"), changed=Max("updated_at")
+            ).values()
         )
         if version[0] == 0:
             return None

@@ -144,6 +144,40 @@ class RatingScaleVersion(models.Model):
         return f"{self.scale} v{self.number}"
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def administered_by(self, user) -> OrganisationQuerySet:
+        """Organisations the user is an admin of: the only ones they may even know exist."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(admins=user)
+
+
+class Organisation(models.Model):
+    """A newsroom or a lab: the publisher named in its projects' fact-checks, and the circle
+    "checked before?" draws on. A project belongs to one only when an admin of the
+    organisation, who is also the project's admin, added it: the name is a label, never a
+    key, so nobody joins an organisation by typing its name."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    url = models.URLField(blank=True, help_text="The publisher's address in ClaimReview exports.")
+    admins = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="administered_organisations", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("annotations:organisation-detail", args=[self.slug])
+
+
 class ProjectQuerySet(models.QuerySet):
     def for_user(self, user) -> ProjectQuerySet:
         """Projects the user is a member of: the only ones they may even know exist."""
@@ -176,8 +210,15 @@ class Project(models.Model):
     queue_order = models.CharField(
         max_length=20, choices=QueueOrder.choices, default=QueueOrder.SCORE
     )
-    organisation_name = models.CharField(max_length=200, blank=True)
-    organisation_url = models.URLField(blank=True)
+    # Whose fact-checks these are (ClaimReview's author), and which other projects' checked
+    # claims "checked before?" may show. Set only by the organisation's admins.
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+    )
     # AVeriTeC exports: the country the project's claims are about (ISO 3166-1 alpha-2), when
     # a claim names none, and the project's own mapping of claim types and source kinds to
     # AVeriTeC's vocabulary over the default one (exports.averitec.DEFAULT_VOCABULARY).
@@ -220,11 +261,11 @@ class Project(models.Model):
         return self.scorer
 
     def organisation_projects(self) -> models.QuerySet[Project]:
-        """Projects whose claims count as this one's own for "checked before?": those of the same
-        organisation, or only this project when it names none."""
-        if not self.organisation_name.strip():
+        """Projects whose claims count as this one's own for "checked before?": those of its
+        organisation, or only this project when it belongs to none."""
+        if self.organisation_id is None:
             return Project.objects.filter(pk=self.pk)
-        return Project.objects.filter(organisation_name__iexact=self.organisation_name.strip())
+        return Project.objects.filter(organisation_id=self.organisation_id)
 
     def role_of(self, user) -> str | None:
         membership = self.memberships.filter(user=user).first()
@@ -627,9 +668,9 @@ class Claim(models.Model):
     def checked_before(self) -> list[ClaimMatch]:
         """Earlier claims with a verdict that this claim repeats, best match first."""
         return list(
-            self.matches.select_related(
-                "matched_claim__project", "matched_claim__document"
-            ).order_by("-score", "id")
+            self.matches.readable_from(self.project)
+            .select_related("matched_claim__project", "matched_claim__document")
+            .order_by("-score", "id")
         )
 
     def span_matches_document(self) -> bool:
@@ -689,6 +730,14 @@ class Comment(models.Model):
         return f"{self.author} on claim {self.claim_id}"
 
 
+class ClaimMatchQuerySet(models.QuerySet):
+    def readable_from(self, project: Project) -> ClaimMatchQuerySet:
+        """Matches whose earlier claim the project's members may read: the project's own and
+        its organisation's. Matches are stored when found; a project that left the
+        organisation since must not keep showing them."""
+        return self.filter(matched_claim__project__in=project.organisation_projects())
+
+
 class ClaimMatch(models.Model):
     """ "Checked before?": an earlier claim with a verdict that says what this claim says.
 
@@ -699,6 +748,8 @@ class ClaimMatch(models.Model):
     matched_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="matched_by")
     score = models.FloatField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClaimMatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["claim_id", "-score", "id"]

@@ -26,8 +26,6 @@ EDITABLE_FIELDS = [
     "match_threshold",
     "scorer",
     "queue_order",
-    "organisation_name",
-    "organisation_url",
     "location_iso_code",
     "averitec_vocabulary",
 ]

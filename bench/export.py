@@ -90,7 +90,7 @@ def seed(slug: str, n_claims: int, n_annotations: int, n_sources: int) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
 
-    from annotations.models import Membership, Project, RatingScale
+    from annotations.models import Membership, Organisation, Project, RatingScale
 
     User = get_user_model()
     started = time.perf_counter()
@@ -99,8 +99,10 @@ def seed(slug: str, n_claims: int, n_annotations: int, n_sources: int) -> None:
             slug=slug,
             name=f"Benchmark {n_claims:,}",
             rating_scale=RatingScale.objects.get(key="six-point"),
-            organisation_name="Bench Desk",
-            organisation_url="https://bench.example.org/",
+            organisation=Organisation.objects.get_or_create(
+                slug="bench-desk",
+                defaults={"name": "Bench Desk", "url": "https://bench.example.org/"},
+            )[0],
         )
         annotators = []
         for n in range(N_ANNOTATORS):
@@ -327,7 +329,6 @@ def restore_child(slug: str, path: str) -> None:
         slug=slug,
         name=f"Restored {slug}",
         rating_scale=RatingScale.objects.get(key="six-point"),
-        organisation_name="Bench Desk",
     )
     started = time.perf_counter()
     summary = import_dataset_file(project, None, "jsonl", Path(path))

@@ -104,7 +104,6 @@ def run(scorer: str, content: str, limit: int, checked: Path | None = None) -> d
         name=f"Benchmark ({scorer})",
         rating_scale=RatingScale.objects.get(key="six-point"),
         scorer=scorer,
-        organisation_name=f"Bench {time.time_ns()}",
     )
     n_checked = 0
     if checked is not None:

@@ -14,6 +14,7 @@ from annotations.models import (
     JobKind,
     JobState,
     Membership,
+    Organisation,
     Project,
     RatingScale,
     Role,
@@ -36,6 +37,21 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct horse battery")
 
 
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+    name = "Example Fact Desk"
+    url = "https://factdesk.example.org/"
+
+    @factory.post_generation
+    def admins(organisation, create, users, **kwargs):
+        if create and users:
+            organisation.admins.add(*users)
+
+
 class ProjectFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Project
@@ -43,8 +59,8 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"project-{n}")
     name = factory.Sequence(lambda n: f"Project {n}")
     rating_scale = factory.LazyFunction(lambda: RatingScale.objects.get(key="six-point"))
-    organisation_name = "Example Fact Desk"
-    organisation_url = "https://factdesk.example.org/"
+    # Each project its own organisation: sharing "checked before?" is asked for explicitly.
+    organisation = factory.SubFactory(OrganisationFactory)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

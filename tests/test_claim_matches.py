@@ -6,7 +6,7 @@ from annotations.claims import run_extraction
 from annotations.matches import matchers
 from annotations.models import Claim, ClaimMatch, ClaimStatus, JobKind, Project
 
-from .factories import ClaimFactory, DocumentFactory, ProjectFactory
+from .factories import ClaimFactory, DocumentFactory, OrganisationFactory, ProjectFactory
 from .support.jobs import run_queued_jobs
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def claim_with(document_id: int, fragment: str) -> Claim:
 def test_it_links_a_rephrased_claim_to_a_checked_one_of_the_organisation(
     api, project, annotator, django_capture_on_commit_callbacks
 ):
-    sister = ProjectFactory(organisation_name=project.organisation_name.upper())
+    sister = ProjectFactory(organisation=project.organisation)
     earlier = checked_claim(sister)
     document_id = add_document(
         api, annotator, project, NEW_TEXT, django_capture_on_commit_callbacks
@@ -61,7 +61,8 @@ def test_it_links_a_rephrased_claim_to_a_checked_one_of_the_organisation(
 def test_it_ignores_other_organisations_and_claims_without_a_verdict(
     api, project, annotator, django_capture_on_commit_callbacks
 ):
-    checked_claim(ProjectFactory(organisation_name="Another Desk"))
+    # The same name is not the same organisation.
+    checked_claim(ProjectFactory(organisation=OrganisationFactory(name=project.organisation.name)))
     checked_claim(project, final_verdict="", status=ClaimStatus.UNSTARTED)
     add_document(api, annotator, project, NEW_TEXT, django_capture_on_commit_callbacks)
     assert ClaimMatch.objects.count() == 0
@@ -70,9 +71,9 @@ def test_it_ignores_other_organisations_and_claims_without_a_verdict(
 def test_without_an_organisation_only_the_project_counts(
     api, annotator, project, django_capture_on_commit_callbacks
 ):
-    Project.objects.filter(pk=project.pk).update(organisation_name="")
+    Project.objects.filter(pk=project.pk).update(organisation=None)
     project.refresh_from_db()
-    checked_claim(ProjectFactory(organisation_name=""))
+    checked_claim(ProjectFactory(organisation=None))
     own = checked_claim(project)
     document_id = add_document(
         api, annotator, project, NEW_TEXT, django_capture_on_commit_callbacks
@@ -214,3 +215,32 @@ def test_re_extraction_does_not_match_a_document_with_its_own_checked_claim(proj
     assert not ClaimMatch.objects.filter(matched_claim=own).exists()
     chicago = Claim.objects.get(document=document, text__contains="Chicago")
     assert [m.matched_claim for m in ClaimMatch.objects.filter(claim=chicago)] == [other]
+
+
+def test_a_project_taken_out_of_the_organisation_stops_showing_its_matches(
+    api, client, project, annotator
+):
+    """Matches are stored when found: once the projects no longer share an organisation,
+    neither the API nor the pages show the other's claims, stored matches included."""
+    sister = ProjectFactory(organisation=project.organisation)
+    claim = ClaimFactory(document=DocumentFactory(project=project))
+    earlier = checked_claim(sister)
+    ClaimMatch.objects.create(claim=claim, matched_claim=earlier, score=0.9)
+    response = api(annotator).get(f"/api/claims/{claim.pk}/matches/")
+    assert [row["claim"] for row in response.json()] == [earlier.pk]
+
+    Project.objects.filter(pk=sister.pk).update(organisation=None)
+    assert api(annotator).get(f"/api/claims/{claim.pk}/matches/").json() == []
+    client.force_login(annotator)
+    for page in (f"/claims/{claim.pk}/", f"/documents/{claim.document_id}/"):
+        assert earlier.text not in client.get(page).content.decode()
+
+
+def test_the_matchers_of_two_organisations_are_kept_apart(project):
+    """The cache is keyed by the organisation's row, not its name."""
+    twin = ProjectFactory(organisation=OrganisationFactory(name=project.organisation.name))
+    checked_claim(project, "Crime went up 10 percent in Chicago.")
+    checked_claim(twin)
+    ids = {claim.pk for claim in Claim.objects.filter(project=project)}
+    assert {pk for pk, _ in matchers.get(project).matcher.ids} == ids
+    assert not {pk for pk, _ in matchers.get(twin).matcher.ids} & ids

@@ -49,8 +49,8 @@ def approved(project):
 @pytest.fixture
 def no_site(project, settings):
     settings.FACTCHECK_SITE_URL = ""
-    project.organisation_url = ""
-    project.save()
+    project.organisation.url = ""
+    project.organisation.save()
     return project
 
 

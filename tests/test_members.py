@@ -124,9 +124,32 @@ def test_the_members_page_shows_an_unknown_username(client, project, admin):
     assert "ghost" in response.content.decode()
 
 
-def test_the_members_page_is_for_admins_only(client, project, editor, annotator, stranger):
+def test_the_members_page_is_changed_by_admins_only(client, project, editor, annotator, stranger):
     page = f"/projects/{project.slug}/members/"
     for user, code in ((editor, 403), (annotator, 403), (stranger, 404)):
         client.force_login(user)
-        assert client.get(page).status_code == code
         assert client.post(page, {"username": "charlie", "role": "admin"}).status_code == code
+    assert not Membership.objects.filter(user__username="charlie").exists()
+
+
+def test_editors_read_the_members_page_as_they_read_the_api(
+    api, client, project, admin, editor, annotator, stranger
+):
+    """Editors assign work to the members, so both the page and the API list them; neither
+    lets them change the list, and annotators and strangers get the same answer from both."""
+    page = f"/projects/{project.slug}/members/"
+    client.force_login(admin)
+    invited = client.post(
+        f"/projects/{project.slug}/invitations/", {"invitation-role": "annotator"}
+    )
+    assert invited.status_code == 302
+    for user, code in ((editor, 200), (annotator, 403), (stranger, 404)):
+        client.force_login(user)
+        response = client.get(page)
+        assert response.status_code == api(user).get(url(project)).status_code == code
+    client.force_login(editor)
+    html = client.get(page).content.decode()
+    assert "alice" in html and "erin" in html
+    # No controls, and no open invitation links: those let anyone join.
+    assert "Change role" not in html and "Remove alice" not in html
+    assert "/invitations/" not in html

@@ -21,6 +21,7 @@ def pages(project, claim):
         "claim": f"/claims/{claim.pk}/",
         "review": f"/projects/{project.slug}/review/",
         "export": f"/projects/{project.slug}/export/",
+        "members": f"/projects/{project.slug}/members/",
     }
 
 
@@ -33,6 +34,7 @@ EXPECTED = {
         "claim": 200,
         "review": 403,
         "export": 403,
+        "members": 403,
     },
     "editor": {
         "project": 200,
@@ -41,6 +43,7 @@ EXPECTED = {
         "claim": 200,
         "review": 200,
         "export": 200,
+        "members": 200,
     },
     "admin": {
         "project": 200,
@@ -49,9 +52,19 @@ EXPECTED = {
         "claim": 200,
         "review": 200,
         "export": 200,
+        "members": 200,
     },
     "stranger": {
-        page: 404 for page in ("project", "settings", "document", "claim", "review", "export")
+        page: 404
+        for page in (
+            "project",
+            "settings",
+            "document",
+            "claim",
+            "review",
+            "export",
+            "members",
+        )
     },
 }
 

@@ -9,7 +9,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from annotations.models import Document, Project
+from annotations.models import Document
 
 from .factories import ClaimFactory, DocumentFactory
 
@@ -111,13 +111,16 @@ def test_a_source_with_a_script_address_is_refused_naming_it(api, project, annot
 
 
 def test_an_organisation_address_must_be_a_web_address(api, project, admin):
-    before = project.organisation_url
+    organisation = project.organisation
+    organisation.admins.add(admin)
     response = api(admin).patch(
-        f"/api/projects/{project.slug}/", {"organisation_url": "javascript:alert(1)"}, format="json"
+        f"/api/organisations/{organisation.slug}/", {"url": "javascript:alert(1)"}, format="json"
     )
     assert response.status_code == 400
-    assert response.json()["field"] == "organisation_url"
-    assert Project.objects.get().organisation_url == before
+    assert response.json()["field"] == "url"
+    before = organisation.url
+    organisation.refresh_from_db()
+    assert organisation.url == before
 
 
 def test_an_address_stored_before_the_rule_is_never_a_link(client, project, annotator):

@@ -19,6 +19,7 @@ class ClaimMatchList(generics.ListAPIView):
         claim, _ = access.get_claim_for_user(self.request.user, self.kwargs["pk"])
         return (
             ClaimMatch.objects.filter(claim=claim)
+            .readable_from(claim.project)
             .select_related("matched_claim__project", "matched_claim__document")
             .order_by("-score", "id")
         )

@@ -63,7 +63,8 @@ class ProjectSerializer(StrictModelSerializer):
     labels = RatingLabelSerializer(source="rating_scale.labels", many=True, read_only=True)
     free_text_verdicts = serializers.BooleanField(source="rating_scale.free_text", read_only=True)
     slug = serializers.SlugField(required=False)
-    organisation_url = web_address_field(max_length=200, required=False, allow_blank=True)
+    # Joined and left on the organisation's own endpoints, by its admins.
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = Project
@@ -80,8 +81,7 @@ class ProjectSerializer(StrictModelSerializer):
             "match_threshold",
             "scorer",
             "queue_order",
-            "organisation_name",
-            "organisation_url",
+            "organisation",
             "location_iso_code",
             "averitec_vocabulary",
             "created_at",

@@ -15,6 +15,7 @@ from . import (
     jobs,
     matches,
     members,
+    organisations,
     projects,
     review,
 )
@@ -81,6 +82,32 @@ urlpatterns = [
     path("claims/<int:pk>/lock/", review.ClaimLock.as_view(), name="claim-lock"),
     path("claims/<int:pk>/history/", history.ClaimHistory.as_view(), name="claim-history"),
     path("claims/<int:pk>/comments/", history.ClaimComments.as_view(), name="claim-comments"),
+    path("organisations/", organisations.OrganisationList.as_view(), name="organisation-list"),
+    path(
+        "organisations/<slug:slug>/",
+        organisations.OrganisationDetail.as_view(),
+        name="organisation-detail",
+    ),
+    path(
+        "organisations/<slug:slug>/admins/",
+        organisations.OrganisationAdminList.as_view(),
+        name="organisation-admin-list",
+    ),
+    path(
+        "organisations/<slug:slug>/admins/<str:username>/",
+        organisations.OrganisationAdminDetail.as_view(),
+        name="organisation-admin-detail",
+    ),
+    path(
+        "organisations/<slug:slug>/projects/",
+        organisations.OrganisationProjectList.as_view(),
+        name="organisation-project-list",
+    ),
+    path(
+        "organisations/<slug:slug>/projects/<slug:project>/",
+        organisations.OrganisationProjectDetail.as_view(),
+        name="organisation-project-detail",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file, as the CSP requires.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

@@ -19,7 +19,8 @@ from .rows import Progress, Row, claim_day, filtered_claims, iso, iter_claims, r
 def site_url(project: Project) -> str:
     """Where the project's fact-checks are published: its organisation's URL, else the
     deployment's FACTCHECK_SITE_URL."""
-    return project.organisation_url or settings.FACTCHECK_SITE_URL
+    organisation = project.organisation
+    return (organisation.url if organisation else "") or settings.FACTCHECK_SITE_URL
 
 
 def check_claimreview(project: Project, filters: ExportFilters | None = None) -> None:
@@ -62,7 +63,8 @@ def review_author(project: Project, metadata: dict[str, Any]) -> dict[str, Any]:
         if imported.get("url"):
             author["url"] = imported["url"]
         return author
-    author = {"@type": "Organization", "name": project.organisation_name or project.name}
+    organisation = project.organisation
+    author = {"@type": "Organization", "name": organisation.name if organisation else project.name}
     if site_url(project):
         author["url"] = site_url(project)
     return author

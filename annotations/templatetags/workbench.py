@@ -20,7 +20,7 @@ PROJECT_PAGES = [
     ("dashboard", "Dashboard", "review"),
     ("agreement", "Agreement", "review"),
     ("export", "Export", "review"),
-    ("members", "Members", "admin"),
+    ("members", "Members", "review"),
     ("project-settings", "Settings", "admin"),
     ("rating-scale", "Rating scale", "admin"),
 ]

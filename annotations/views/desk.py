@@ -45,9 +45,11 @@ STANCE_KEYS = {
 @require_GET
 def document_desk(request: HttpRequest, pk: int) -> TemplateResponse:
     document, membership = access.get_document_for_user(request.user, pk)
-    matches = ClaimMatch.objects.select_related(
-        "matched_claim__project__rating_scale", "matched_claim__document"
-    ).order_by("-score", "id")
+    matches = (
+        ClaimMatch.objects.readable_from(document.project)
+        .select_related("matched_claim__project__rating_scale", "matched_claim__document")
+        .order_by("-score", "id")
+    )
     claims = list(
         document.claims.with_last_review().prefetch_related(Prefetch("matches", queryset=matches))
     )

@@ -18,7 +18,11 @@ from .people import invitation_text, show_link
 
 @login_required
 def members(request: HttpRequest, slug: str) -> HttpResponse:
-    project, membership = access.get_project_for_user(request.user, slug, admin=True)
+    # Editors read the list, as the API lets them: they assign work to these people.
+    # Changing it is the admins'.
+    project, membership = access.get_project_for_user(request.user, slug, review=True)
+    if request.method == "POST":
+        access.check_role(membership, admin=True)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -41,6 +45,8 @@ def members_page(
 ) -> TemplateResponse:
     form = form or InviteForm()
     invitation_form = invitation_form or InvitationForm(prefix="invitation")
+    manage = membership.can_administer
+    # Open invitation links let anyone join: only the admins see them.
     invitations = project.invitations.select_related("created_by").filter(
         accepted_at=None, revoked=False
     )
@@ -53,10 +59,13 @@ def members_page(
             "members": project.memberships.select_related("user").order_by("user__username"),
             "form": form,
             "invitation_form": invitation_form,
+            "manage": manage,
             "invitations": [
-                (i, request.build_absolute_uri(invitation_url(i))) for i in invitations if i.is_open
+                (i, request.build_absolute_uri(invitation_url(i)))
+                for i in (invitations if manage else [])
+                if i.is_open
             ],
-            "link": request.session.pop("link_to_copy", None),
+            "link": request.session.pop("link_to_copy", None) if manage else None,
             "roles": Role.choices,
         },
         status=400 if form.errors or invitation_form.errors else 200,

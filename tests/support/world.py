@@ -1,5 +1,6 @@
-"""One project with a member of each role, and people who must see nothing of it: the
-objects every route of the URLconf is walked against (headers, permission matrix)."""
+"""One project with a member of each role, in an organisation its admin administers, and
+people who must see nothing of it: the objects every route of the URLconf is walked
+against (headers, permission matrix)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from ..factories import (
     ClaimFactory,
     DocumentFactory,
     MembershipFactory,
+    OrganisationFactory,
     ProjectFactory,
     UserFactory,
 )
@@ -32,6 +34,7 @@ ROLES = [
     "anonymous",
     "stranger",
     "other_project_admin",
+    "other_org_admin",
     "annotator",
     "editor",
     "admin",
@@ -46,12 +49,18 @@ class World:
     export: object
     assignment: object
     annotator_membership: object
+    organisation: object = None
     people: dict = field(default_factory=dict)
     superuser: object = None
 
     @property
     def annotator(self):
         return self.people["annotator"]
+
+    @property
+    def organisation_admin(self):
+        """The project's admin, who administers its organisation too."""
+        return self.people["admin"]
 
     def object_of_model(self, model: type[models.Model]):
         """An instance of the model for the admin's change pages."""
@@ -71,7 +80,8 @@ class World:
 
 
 def build_world() -> World:
-    project = ProjectFactory(slug="newsroom", name="Newsroom")
+    organisation = OrganisationFactory(slug="newsroom-group", name="Newsroom group")
+    project = ProjectFactory(slug="newsroom", name="Newsroom", organisation=organisation)
     document = DocumentFactory(project=project)
     claim = ClaimFactory(document=document)
     people = {"anonymous": None, "stranger": UserFactory(username="stranger")}
@@ -80,7 +90,13 @@ def build_world() -> World:
         user = UserFactory(username=role.value)
         memberships[role] = MembershipFactory(project=project, user=user, role=role)
         people[role.value] = user
-    other = ProjectFactory(slug="other-desk", name="Other desk")
+    organisation.admins.add(people["admin"])
+    # Another newsroom: a project with its own admin, in an organisation with its own admin.
+    people["other_org_admin"] = UserFactory(username="other_org_admin")
+    other_organisation = OrganisationFactory(
+        slug="other-group", name="Other group", admins=[people["other_org_admin"]]
+    )
+    other = ProjectFactory(slug="other-desk", name="Other desk", organisation=other_organisation)
     people["other_project_admin"] = UserFactory(username="other_admin")
     MembershipFactory(project=other, user=people["other_project_admin"], role=Role.ADMIN)
     export = Export.objects.create(project=project, format="jsonl", requested_by=people["editor"])
@@ -100,6 +116,7 @@ def build_world() -> World:
         export=export,
         assignment=assignment,
         annotator_membership=memberships[Role.ANNOTATOR],
+        organisation=organisation,
         people=people,
         superuser=superuser,
     )

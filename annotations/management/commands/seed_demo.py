@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from ...ingest import DocumentInput, create_document
 from ...models import Project, Role
+from ...organisations import add_project, create_organisation
 from ...projects import add_member, create_project
 
 DEMO_ARTICLE = """Harbour town council approves new flood wall after record storm season
@@ -54,9 +55,11 @@ class Command(BaseCommand):
                 slug="demo",
                 description="A sample project with one article written for the demo.",
                 guidelines="## How we rate\n\nRate the claim as stated, against the best available evidence.",
-                organisation_name="Demo Fact Desk",
-                organisation_url="https://factdesk.example.org/",
             )
+            organisation = create_organisation(
+                users["admin"], name="Demo Fact Desk", url="https://factdesk.example.org/"
+            )
+            add_project(organisation, users["admin"], project.slug)
             create_document(
                 project,
                 users["admin"],
