@@ -111,15 +111,20 @@ def client_for(person) -> Client:
     return Client(HTTP_AUTHORIZATION=f"Token {token.key}")
 
 
-def pick_and_submit(project: Project, people: list, rounds: int) -> tuple[list[float], int, int]:
-    """Each person in turn takes her next claim and submits it; the picks' server times."""
-    times, queries, empty = [], 0, 0
+def pick_and_submit(
+    project: Project, people: list, rounds: int
+) -> tuple[list[float], list[float], int, int]:
+    """Each person in turn takes her next claim and submits it; the picks' server times
+    (wall clock) and this process's CPU time for them (the web side without the database:
+    unlike the wall clock, it hardly grows when other work shares the machine)."""
+    times, cpu, queries, empty = [], [], 0, 0
     for r in range(rounds):
         person, client = people[r % len(people)]
         with CaptureQueriesContext(connection) as ctx:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.thread_time()
             response = client.post(f"/api/projects/{project.slug}/queue/next/")
             times.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.thread_time() - start_cpu) * 1000)
         queries = len(ctx.captured_queries)
         if response.status_code == 204:
             empty += 1
@@ -132,15 +137,16 @@ def pick_and_submit(project: Project, people: list, rounds: int) -> tuple[list[f
             content_type="application/json",
         )
         assert saved.status_code == 200, saved.content
-    return times, queries, empty
+    return times, cpu, queries, empty
 
 
-def report(name: str, times: list[float], queries: int, empty: int = 0) -> None:
+def report(name: str, times: list[float], cpu: list[float], queries: int, empty: int = 0) -> None:
     times = sorted(times)
     p95 = times[int(0.95 * (len(times) - 1))]
     print(
         f"  {name:44} median {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms  "
-        f"max {times[-1]:6.1f} ms  {queries} queries" + (f"  ({empty} empty)" if empty else "")
+        f"max {times[-1]:6.1f} ms  CPU median {statistics.median(cpu):5.1f} ms  "
+        f"{queries} queries" + (f"  ({empty} empty)" if empty else "")
     )
 
 
@@ -166,19 +172,18 @@ def run_size(n_claims: int, reseed: bool, rounds: int) -> None:
             cursor.execute("VACUUM ANALYZE")
         print(f"seeded {slug} in {time.perf_counter() - start:.0f} s")
     print(
+        f"load average {os.getloadavg()[0]:.2f}; "
         f"{slug}: {project.claims.count()} claims, {project.claims.filter(in_queue=True).count()} in the queue"
     )
     # Leave earlier runs' picks behind: their annotators are new each run.
     run = timezone.now().strftime("%H%M%S")
     people = fresh_annotators(project, f"bench-q-{run}", 5)
-    times, queries, empty = pick_and_submit(project, people, rounds)
-    report("fresh annotator, score order", times, queries, empty)
+    report("fresh annotator, score order", *pick_and_submit(project, people, rounds))
 
     project.queue_order = Project.QueueOrder.DOCUMENT
     project.save(update_fields=["queue_order"])
     people = fresh_annotators(project, f"bench-qd-{run}", 5)
-    times, queries, empty = pick_and_submit(project, people, rounds)
-    report("fresh annotator, document order", times, queries, empty)
+    report("fresh annotator, document order", *pick_and_submit(project, people, rounds))
     project.queue_order = Project.QueueOrder.SCORE
     project.save(update_fields=["queue_order"])
 
@@ -211,11 +216,14 @@ def run_assigned(n_claims: int, rounds: int) -> None:
             cursor.execute("VACUUM ANALYZE annotations_assignment")
         print(f"seeded {slug} in {time.perf_counter() - start:.0f} s")
     assigned = [(person, client_for(person)) for person in [user("bench-qa-3")]]
-    times, queries, empty = pick_and_submit(project, assigned, rounds)
-    report("assigned annotator (all claims distributed)", times, queries, empty)
+    report(
+        "assigned annotator (all claims distributed)", *pick_and_submit(project, assigned, rounds)
+    )
     outsider = fresh_annotators(project, "bench-qa-outsider", 1)
-    times, queries, empty = pick_and_submit(project, outsider, min(rounds, 20))
-    report("annotator without assignments (empty queue)", times, queries, empty)
+    report(
+        "annotator without assignments (empty queue)",
+        *pick_and_submit(project, outsider, min(rounds, 20)),
+    )
 
 
 def main() -> None:
