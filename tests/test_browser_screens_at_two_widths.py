@@ -69,6 +69,7 @@ def test_every_screen_fits_its_width(chromium, live_server, project, width):
         (owner, "not-found", "/projects/nothing-here/"),
         (root, "people", "/people/"),
         (None, "invitation", invitation_url(invitation)),
+        (None, "login", "/login/"),
     ]
     viewport = {"width": width, "height": 900}
     too_wide = []

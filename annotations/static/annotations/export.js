@@ -8,7 +8,7 @@
     const bar = row.querySelector("progress");
     const text = row.querySelector(".progress-text");
     bar.max = data.rows_total || 1;
-    bar.value = data.rows_done;
+    bar.value = data.status === "done" ? bar.max : data.rows_done;
     const label = LABELS[data.status] || data.status;
     text.textContent =
       data.rows_total === null ? label : `${label} · ${data.rows_done} of ${data.rows_total} claims`;
