@@ -16,8 +16,8 @@ from rest_framework.test import APIClient
 
 from annotations.models import Role
 
-from .celery_worker import worker  # noqa: F401 (the real Celery worker fixture)
-from .factories import MembershipFactory, ProjectFactory, UserFactory
+from .support.celery_worker import worker  # noqa: F401 (the real Celery worker fixture)
+from .support.factories import MembershipFactory, ProjectFactory, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django's guard against
 # ORM calls from async code would trip on it although the test itself is synchronous.

@@ -13,7 +13,7 @@ from annotations import agreement
 from annotations.models import Annotation, Role
 
 from .conftest import member
-from .factories import AnnotationFactory, ClaimFactory, DocumentFactory
+from .support.factories import AnnotationFactory, ClaimFactory, DocumentFactory
 
 NAN = np.nan
 

@@ -2,7 +2,7 @@ import pytest
 
 from annotations.models import Annotation, AuditEvent, Source
 
-from .factories import ClaimFactory, DocumentFactory
+from .support.factories import ClaimFactory, DocumentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ import pytest
 
 from annotations.models import AuditEvent
 
-from .factories import AnnotationFactory, ClaimFactory, DocumentFactory
+from .support.factories import AnnotationFactory, ClaimFactory, DocumentFactory
 
 pytestmark = pytest.mark.django_db
 

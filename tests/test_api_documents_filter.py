@@ -3,7 +3,7 @@ and `extraction_status` filters, and the number of matches on request."""
 
 import pytest
 
-from .factories import DocumentFactory, ProjectFactory
+from .support.factories import DocumentFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ import pytest
 
 from annotations.models import AuditEvent, Membership
 
-from .factories import ProjectFactory
+from .support.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ import pytest
 
 from annotations.models import AuditEvent, Review
 
-from .factories import ClaimFactory, DocumentFactory
+from .support.factories import ClaimFactory, DocumentFactory
 
 pytestmark = pytest.mark.django_db
 

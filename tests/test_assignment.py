@@ -3,8 +3,8 @@ import pytest
 from annotations.models import Assignment, AuditEvent, Claim, Role
 
 from .conftest import member
-from .factories import ClaimFactory, DocumentFactory
-from .reviewing import claim_in_review
+from .support.factories import ClaimFactory, DocumentFactory
+from .support.reviewing import claim_in_review
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import pytest
 
 from annotations.exports.averitec import CLAIM_TYPES_AVERITEC, SOURCE_MEDIA, STRATEGIES
 
-from .factories import AnnotationFactory, ClaimFactory, DocumentFactory, SourceFactory
+from .support.factories import AnnotationFactory, ClaimFactory, DocumentFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 

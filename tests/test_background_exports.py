@@ -17,7 +17,7 @@ from annotations.exports import jobs
 from annotations.exports.filters import ExportFilters
 from annotations.models import Export, Job, JobKind
 
-from .dataset_project import build_small_project
+from .support.dataset_project import build_small_project
 from .support.jobs import run_queued_jobs
 
 

@@ -9,8 +9,8 @@ from annotations.annotating import save_annotation
 from annotations.models import Annotation
 from annotations.review import review_claim
 
-from .desk_browser import browser_test, chromium_fixture, open_as, screenshot  # noqa: F401
-from .factories import ClaimFactory, DocumentFactory
+from .support.desk_browser import browser_test, chromium_fixture, open_as, screenshot  # noqa: F401
+from .support.factories import ClaimFactory, DocumentFactory
 
 pytestmark = browser_test
 

@@ -5,8 +5,8 @@ from playwright.sync_api import expect
 
 from annotations.models import Claim
 
-from .desk_browser import browser_test, chromium_fixture, open_as, screenshot  # noqa: F401
-from .factories import AnnotationFactory, ClaimFactory, DocumentFactory
+from .support.desk_browser import browser_test, chromium_fixture, open_as, screenshot  # noqa: F401
+from .support.factories import AnnotationFactory, ClaimFactory, DocumentFactory
 
 pytestmark = browser_test
 

@@ -3,7 +3,7 @@ violation reported on the console (an inline script or style would be refused an
 
 import pytest
 
-from .browser import chromium_page, log_in, log_out
+from .support.browser import chromium_page, log_in, log_out
 from .support.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -6,8 +6,8 @@ import io
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from .desk_browser import browser_test, chromium_fixture  # noqa: F401
-from .factories import UserFactory
+from .support.desk_browser import browser_test, chromium_fixture  # noqa: F401
+from .support.factories import UserFactory
 
 pytestmark = browser_test
 

@@ -3,13 +3,13 @@ from playwright.sync_api import expect
 
 from annotations.models import Annotation, Claim
 
-from .desk_browser import (  # noqa: F401 (fixtures)
+from .support.desk_browser import (  # noqa: F401 (fixtures)
     browser_test,
     chromium_fixture,
     open_as,
     screenshot,
 )
-from .factories import ClaimFactory, DocumentFactory, span_of
+from .support.factories import ClaimFactory, DocumentFactory, span_of
 
 pytestmark = browser_test
 

@@ -4,13 +4,13 @@ from playwright.sync_api import expect
 from annotations.models import Annotation, Claim
 from annotations.projects import update_project
 
-from .desk_browser import (  # noqa: F401 (fixtures)
+from .support.desk_browser import (  # noqa: F401 (fixtures)
     browser_test,
     chromium_fixture,
     open_as,
     screenshot,
 )
-from .factories import ClaimFactory, DocumentFactory, span_of
+from .support.factories import ClaimFactory, DocumentFactory, span_of
 
 pytestmark = browser_test
 

@@ -2,13 +2,13 @@ from playwright.sync_api import expect
 
 from annotations.models import ClaimMatch
 
-from .desk_browser import (  # noqa: F401 (fixtures)
+from .support.desk_browser import (  # noqa: F401 (fixtures)
     browser_test,
     chromium_fixture,
     open_as,
     screenshot,
 )
-from .factories import ClaimFactory, DocumentFactory
+from .support.factories import ClaimFactory, DocumentFactory
 
 pytestmark = browser_test
 

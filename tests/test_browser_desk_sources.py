@@ -2,13 +2,13 @@ from playwright.sync_api import expect
 
 from annotations.models import Annotation
 
-from .desk_browser import (  # noqa: F401 (fixtures)
+from .support.desk_browser import (  # noqa: F401 (fixtures)
     browser_test,
     chromium_fixture,
     open_as,
     screenshot,
 )
-from .factories import ClaimFactory, DocumentFactory
+from .support.factories import ClaimFactory, DocumentFactory
 from .test_sources import server_fixture  # noqa: F401 (fixture)
 
 pytestmark = browser_test

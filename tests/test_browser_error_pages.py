@@ -5,7 +5,7 @@ import pytest
 from annotations.models import Role
 
 from .conftest import member
-from .desk_browser import browser_test, chromium_fixture, open_as, screenshot  # noqa: F401
+from .support.desk_browser import browser_test, chromium_fixture, open_as, screenshot  # noqa: F401
 
 pytestmark = browser_test
 

@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from annotations.models import Export, Job, JobKind, Membership, Role
-from tests.factories import ProjectFactory, UserFactory
+from tests.support.factories import ProjectFactory, UserFactory
 
-from .browser import launch_chromium
+from .support.browser import launch_chromium
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
 

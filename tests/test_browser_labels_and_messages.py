@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 
 from annotations.models import Claim, Export, Job, JobKind
 
-from .desk_browser import browser_test, chromium_fixture, open_as, screenshot  # noqa: F401
-from .factories import ClaimFactory, DocumentFactory
+from .support.desk_browser import browser_test, chromium_fixture, open_as, screenshot  # noqa: F401
+from .support.factories import ClaimFactory, DocumentFactory
 
 pytestmark = browser_test
 

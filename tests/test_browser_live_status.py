@@ -9,9 +9,9 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
-from .celery_worker import test_database_url
-from .desk_browser import browser_test, chromium_fixture, open_as, screenshot  # noqa: F401
-from .factories import DocumentFactory
+from .support.celery_worker import test_database_url
+from .support.desk_browser import browser_test, chromium_fixture, open_as, screenshot  # noqa: F401
+from .support.factories import DocumentFactory
 from .support.services import Process, app_env
 
 pytestmark = [*browser_test, pytest.mark.postgres]

@@ -5,8 +5,8 @@ from playwright.sync_api import expect
 
 from annotations.models import Document
 
-from .desk_browser import browser_test, chromium_fixture, open_as, screenshot  # noqa: F401
-from .factories import DocumentFactory
+from .support.desk_browser import browser_test, chromium_fixture, open_as, screenshot  # noqa: F401
+from .support.factories import DocumentFactory
 
 pytestmark = browser_test
 

@@ -6,8 +6,8 @@ from playwright.sync_api import expect
 from annotations.models import Role
 
 from .conftest import api_client_for
-from .desk_browser import browser_test, chromium_fixture, open_as, screenshot  # noqa: F401
-from .factories import UserFactory
+from .support.desk_browser import browser_test, chromium_fixture, open_as, screenshot  # noqa: F401
+from .support.factories import UserFactory
 
 pytestmark = browser_test
 

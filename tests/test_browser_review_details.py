@@ -5,8 +5,8 @@ from playwright.sync_api import expect
 
 from annotations.review import review_claim
 
-from .desk_browser import browser_test, chromium_fixture, open_as, screenshot  # noqa: F401
-from .reviewing import claim_in_review
+from .support.desk_browser import browser_test, chromium_fixture, open_as, screenshot  # noqa: F401
+from .support.reviewing import claim_in_review
 
 pytestmark = browser_test
 

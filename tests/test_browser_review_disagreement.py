@@ -4,8 +4,8 @@ import pytest
 
 from annotations.models import Claim, ClaimStatus
 
-from .browser import SCREENSHOTS, chromium_page, log_in
-from .reviewing import claim_in_review
+from .support.browser import SCREENSHOTS, chromium_page, log_in
+from .support.reviewing import claim_in_review
 
 pytestmark = [
     pytest.mark.browser,

@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from .browser import SCREENSHOTS, chromium_page, log_in, log_out
-from .reviewing import claim_in_review
+from .support.browser import SCREENSHOTS, chromium_page, log_in, log_out
+from .support.reviewing import claim_in_review
 
 pytestmark = [
     pytest.mark.browser,

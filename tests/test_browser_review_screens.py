@@ -4,10 +4,10 @@ import pytest
 
 from annotations.models import Assignment, Role
 
-from .browser import SCREENSHOTS, chromium_page, log_in
 from .conftest import member
-from .factories import ClaimFactory, DocumentFactory
-from .reviewing import claim_in_review
+from .support.browser import SCREENSHOTS, chromium_page, log_in
+from .support.factories import ClaimFactory, DocumentFactory
+from .support.reviewing import claim_in_review
 
 pytestmark = [
     pytest.mark.browser,

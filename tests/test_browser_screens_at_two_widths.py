@@ -9,9 +9,9 @@ from annotations.people import create_invitation, invitation_url
 from annotations.review import review_claim
 
 from .conftest import member
-from .desk_browser import browser_test, chromium_fixture, open_as, screenshot  # noqa: F401
-from .factories import ClaimFactory, DocumentFactory, UserFactory
-from .reviewing import claim_in_review
+from .support.desk_browser import browser_test, chromium_fixture, open_as, screenshot  # noqa: F401
+from .support.factories import ClaimFactory, DocumentFactory, UserFactory
+from .support.reviewing import claim_in_review
 
 pytestmark = browser_test
 
@@ -91,7 +91,7 @@ def test_every_screen_fits_its_width(chromium, live_server, project, width):
 
 
 def screenshot_path(name):
-    from .desk_browser import SCREENSHOTS
+    from .support.desk_browser import SCREENSHOTS
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS / f"{name}.png"

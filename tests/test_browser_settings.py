@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from annotations.models import Project
 
-from .desk_browser import browser_test, chromium_fixture, open_as, screenshot  # noqa: F401
+from .support.desk_browser import browser_test, chromium_fixture, open_as, screenshot  # noqa: F401
 
 pytestmark = browser_test
 

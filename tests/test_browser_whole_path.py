@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from annotations.models import Claim, ClaimStatus
 
-from .browser import launch_chromium
+from .support.browser import launch_chromium
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,7 +27,7 @@ pytestmark = [
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
-PASSWORD = "correct horse battery"  # tests/factories.py UserFactory
+PASSWORD = "correct horse battery"  # tests/support/factories.py UserFactory
 
 ARTICLE = """Harbour town approves flood wall after record storm season
 

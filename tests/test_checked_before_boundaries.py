@@ -5,7 +5,7 @@ import pytest
 
 from annotations.models import ClaimMatch, ClaimStatus, JobKind, Role
 
-from .factories import (
+from .support.factories import (
     ClaimFactory,
     DocumentFactory,
     MembershipFactory,

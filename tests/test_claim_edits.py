@@ -2,7 +2,7 @@ import pytest
 
 from annotations.models import AuditEvent, Claim
 
-from .factories import AnnotationFactory, ClaimFactory, DocumentFactory, span_of
+from .support.factories import AnnotationFactory, ClaimFactory, DocumentFactory, span_of
 
 pytestmark = pytest.mark.django_db
 

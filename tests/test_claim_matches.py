@@ -6,7 +6,7 @@ from annotations.claims import run_extraction
 from annotations.matches import matchers
 from annotations.models import Claim, ClaimMatch, ClaimStatus, JobKind, Project
 
-from .factories import ClaimFactory, DocumentFactory, OrganisationFactory, ProjectFactory
+from .support.factories import ClaimFactory, DocumentFactory, OrganisationFactory, ProjectFactory
 from .support.jobs import run_queued_jobs
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from annotations.models import Claim
 
-from .factories import ClaimFactory, DocumentFactory
+from .support.factories import ClaimFactory, DocumentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from .dataset_project import build_small_project
+from .support.dataset_project import build_small_project
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from annotations.claim_list import SORTS, ClaimFilters, claim_page
 from annotations.models import Claim
 
-from .factories import AnnotationFactory, ClaimFactory, DocumentFactory
+from .support.factories import AnnotationFactory, ClaimFactory, DocumentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -72,7 +72,7 @@ def test_ingest_refuses_an_unknown_project(tmp_path, db):
 
 
 def test_export_writes_a_file_and_to_stdout(tmp_path, project, capsys):
-    from .factories import ClaimFactory, DocumentFactory
+    from .support.factories import ClaimFactory, DocumentFactory
 
     claim = ClaimFactory(document=DocumentFactory(project=project))
     target = tmp_path / "out.jsonl"

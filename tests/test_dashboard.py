@@ -9,8 +9,8 @@ from annotations.dashboard import refresh_snapshot
 from annotations.models import DashboardSnapshot, Role
 
 from .conftest import member
-from .factories import ClaimFactory, DocumentFactory
-from .reviewing import claim_in_review
+from .support.factories import ClaimFactory, DocumentFactory
+from .support.reviewing import claim_in_review
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from annotations.models import Claim
-from tests.factories import ProjectFactory
+from tests.support.factories import ProjectFactory
 
-from .dataset_project import build_small_project, expected
+from .support.dataset_project import build_small_project, expected
 
 
 @pytest.fixture

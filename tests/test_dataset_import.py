@@ -13,9 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from annotations.errors import InvalidInput
 from annotations.imports import import_jsonl
 from annotations.models import AuditEvent, Claim, Document, Review
-from tests.factories import ClaimFactory, MembershipFactory, ProjectFactory
+from tests.support.factories import ClaimFactory, MembershipFactory, ProjectFactory
 
-from .dataset_project import build_small_project
+from .support.dataset_project import build_small_project
 
 LIAR = Path("/work/shared/datasets/liar")
 needs_liar = pytest.mark.skipif(not LIAR.is_dir(), reason=f"LIAR files not found at {LIAR}")

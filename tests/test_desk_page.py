@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from annotations.models import Claim
 from annotations.projects import update_project
 
-from .factories import AnnotationFactory, ClaimFactory, DocumentFactory, SourceFactory
+from .support.factories import AnnotationFactory, ClaimFactory, DocumentFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from .dataset_project import build_small_project, expected
+from .support.dataset_project import build_small_project, expected
 
 
 @pytest.fixture

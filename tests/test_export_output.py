@@ -10,7 +10,7 @@ import threading
 import pytest
 from django.core.management import call_command
 
-from .factories import ClaimFactory, DocumentFactory
+from .support.factories import ClaimFactory, DocumentFactory
 
 pytestmark = pytest.mark.django_db
 

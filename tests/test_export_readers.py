@@ -17,7 +17,7 @@ from annotations.exports.filters import ExportFilters
 from annotations.exports.rows import can_read_in_threads, collections_paused, read_in_threads
 from annotations.models import Annotation, Claim, Document, Review, Source
 
-from .dataset_project import build_small_project, expected
+from .support.dataset_project import build_small_project, expected
 
 
 def slow_reader(first: int, last: int) -> list[dict]:

@@ -13,8 +13,8 @@ from annotations.claims import run_extraction, update_claim
 from annotations.extraction import scoring
 from annotations.models import Claim, ClaimMatch, ClaimStatus, Document, JobKind, Project
 
-from .celery_worker import wait_for_extraction
-from .factories import ClaimFactory, DocumentFactory
+from .support.celery_worker import wait_for_extraction
+from .support.factories import ClaimFactory, DocumentFactory
 from .support.jobs import run_queued_jobs
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,8 +10,8 @@ from fever.scorer import fever_score
 
 from annotations.exports.fever import quoted_sentences
 
-from .dataset_project import build_small_project
-from .factories import AnnotationFactory, ClaimFactory, DocumentFactory, SourceFactory
+from .support.dataset_project import build_small_project
+from .support.factories import AnnotationFactory, ClaimFactory, DocumentFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 

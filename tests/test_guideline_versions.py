@@ -3,7 +3,7 @@ import pytest
 from annotations.models import AuditEvent, GuidelineVersion
 from annotations.projects import create_project
 
-from .factories import ClaimFactory, DocumentFactory, UserFactory
+from .support.factories import ClaimFactory, DocumentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from annotations.ingest import DocumentInput, create_document
 from annotations.models import AuditEvent, Comment
 from annotations.projects import create_project, update_project
 
-from .factories import UserFactory
-from .reviewing import claim_in_review
+from .support.factories import UserFactory
+from .support.reviewing import claim_in_review
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from annotations.exports.filters import ExportFilters
 from annotations.exports.jobs import request_export
 from annotations.models import Document, Export, Job, JobKind, JobState
 
-from .factories import DocumentFactory
+from .support.factories import DocumentFactory
 from .support.jobs import run_queued_jobs
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from axes.models import AccessAttempt
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from .factories import UserFactory
+from .support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

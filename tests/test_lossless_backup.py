@@ -16,7 +16,7 @@ from annotations.comments import add_comment
 from annotations.models import Claim
 from annotations.review import review_claim, set_lock
 
-from .factories import (
+from .support.factories import (
     AnnotationFactory,
     ClaimFactory,
     DocumentFactory,

@@ -3,7 +3,7 @@ import pytest
 from annotations.models import AuditEvent, Membership, Role
 
 from .conftest import member
-from .factories import UserFactory
+from .support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

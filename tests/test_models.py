@@ -3,7 +3,7 @@ from django.db import IntegrityError, transaction
 
 from annotations.models import Claim, Document
 
-from .factories import AnnotationFactory, ClaimFactory, DocumentFactory
+from .support.factories import AnnotationFactory, ClaimFactory, DocumentFactory
 
 pytestmark = pytest.mark.django_db
 

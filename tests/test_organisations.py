@@ -5,7 +5,7 @@ import pytest
 
 from annotations.models import AuditEvent, Organisation, Role
 
-from .factories import MembershipFactory, OrganisationFactory, ProjectFactory, UserFactory
+from .support.factories import MembershipFactory, OrganisationFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from annotations.people import (
     set_active,
 )
 
-from .factories import UserFactory
+from .support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.db import connection
 
 from annotations.models import Claim, JobState
 
-from .celery_worker import wait_for_extraction
+from .support.celery_worker import wait_for_extraction
 
 pytestmark = [
     pytest.mark.postgres,

@@ -14,7 +14,7 @@ from annotations.models import Role
 from annotations.queue import skip_claim
 
 from .conftest import member
-from .factories import AnnotationFactory, ClaimFactory, DocumentFactory
+from .support.factories import AnnotationFactory, ClaimFactory, DocumentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +168,7 @@ def test_the_desk_page(client, project, annotator, editor, django_assert_num_que
 
 
 def a_review_queue(project, annotators, n):
-    from .reviewing import claim_in_review
+    from .support.reviewing import claim_in_review
 
     project.annotations_per_claim = 2
     project.save()

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from annotations.models import AuditEvent, ClaimReservation, ClaimSkip, Project
 
-from .factories import AnnotationFactory, ClaimFactory, DocumentFactory
+from .support.factories import AnnotationFactory, ClaimFactory, DocumentFactory
 
 pytestmark = pytest.mark.django_db
 

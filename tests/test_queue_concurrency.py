@@ -13,7 +13,7 @@ from annotations.models import Annotation, ClaimReservation, Role
 from annotations.queue import next_claim
 
 from .conftest import member
-from .factories import ClaimFactory, DocumentFactory
+from .support.factories import ClaimFactory, DocumentFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

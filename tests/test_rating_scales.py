@@ -7,8 +7,8 @@ from annotations.models import Annotation, AuditEvent, Claim, Review
 from annotations.review import review_claim
 from annotations.scales import NeedsMapping, save_scale, verdicts_in_use
 
-from .factories import AnnotationFactory, ClaimFactory, DocumentFactory
-from .reviewing import claim_in_review
+from .support.factories import AnnotationFactory, ClaimFactory, DocumentFactory
+from .support.reviewing import claim_in_review
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 
 from annotations.models import AuditEvent, Claim, ClaimStatus
 
-from .reviewing import claim_in_review
+from .support.reviewing import claim_in_review
 
 pytestmark = pytest.mark.django_db
 

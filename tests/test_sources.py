@@ -7,7 +7,7 @@ import pytest
 from annotations.models import AuditEvent, Job, Source
 from annotations.sources import FetchError, fetch_page
 
-from .factories import ClaimFactory, DocumentFactory
+from .support.factories import ClaimFactory, DocumentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -45,7 +45,7 @@ def test_an_upload_over_the_limit_gets_413(client, project, annotator, settings)
 
 
 def test_annotating_and_reviewing_through_the_pages(client, project, annotator, editor):
-    from .factories import ClaimFactory, DocumentFactory
+    from .support.factories import ClaimFactory, DocumentFactory
 
     claim = ClaimFactory(document=DocumentFactory(project=project))
     client.force_login(annotator)
@@ -86,7 +86,7 @@ def test_annotating_and_reviewing_through_the_pages(client, project, annotator, 
 
 
 def test_a_stale_form_keeps_what_was_typed(client, project, annotator):
-    from .factories import AnnotationFactory, ClaimFactory, DocumentFactory
+    from .support.factories import AnnotationFactory, ClaimFactory, DocumentFactory
 
     claim = ClaimFactory(document=DocumentFactory(project=project))
     AnnotationFactory(claim=claim, annotator=annotator, version=3)

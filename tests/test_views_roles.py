@@ -3,7 +3,7 @@ role get 403."""
 
 import pytest
 
-from .factories import ClaimFactory, DocumentFactory
+from .support.factories import ClaimFactory, DocumentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +84,7 @@ def test_pages_need_a_login(client, project, claim):
 
 
 def test_the_project_list_shows_only_my_projects(client, project, annotator):
-    from .factories import ProjectFactory
+    from .support.factories import ProjectFactory
 
     ProjectFactory(name="Hidden desk")
     client.force_login(annotator)

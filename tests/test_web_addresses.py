@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from annotations.models import Document
 
-from .factories import ClaimFactory, DocumentFactory
+from .support.factories import ClaimFactory, DocumentFactory
 
 pytestmark = pytest.mark.django_db
 

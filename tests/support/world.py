@@ -20,7 +20,7 @@ from annotations.models import (
     Role,
 )
 
-from ..factories import (
+from .factories import (
     ClaimFactory,
     DocumentFactory,
     MembershipFactory,

@@ -17,7 +17,7 @@ from django.db import connection
 
 from annotations.models import Document, JobState
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 60
 EXTRACT_TIMEOUT = 60
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from annotations.jobs import record_extracted
 from annotations.models import Annotation, Claim, Comment, Document, Review, Source, hash_content
 
-DATA = Path(__file__).parent / "data" / "exports"
+DATA = Path(__file__).resolve().parents[1] / "data" / "exports"
 
 TEXT_A = (
     "The council voted 7 to 2 on Tuesday to build a flood wall. "

@@ -10,7 +10,7 @@ from django.test import Client
 
 from .browser import launch_chromium
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 LAPTOP = {"width": 1366, "height": 768}
 
 browser_test = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
