@@ -16,7 +16,7 @@ from .models import (
     Source,
     Stance,
 )
-from .projects import check_export_settings
+from .projects import SETTING_RANGES, check_export_settings, range_message
 from .web_addresses import validate_web_address
 
 
@@ -30,35 +30,39 @@ class ProjectForm(forms.ModelForm):
     """A project's settings, each explained where it is set."""
 
     annotations_per_claim = forms.IntegerField(
-        min_value=1,
-        max_value=10,
+        min_value=SETTING_RANGES["annotations_per_claim"][0],
+        max_value=SETTING_RANGES["annotations_per_claim"][1],
         help_text="How many annotators must submit an annotation before a claim goes to "
-        "review (1 to 10). More than one lets you measure agreement.",
+        "review ({} to {}). More than one lets you measure agreement.".format(
+            *SETTING_RANGES["annotations_per_claim"]
+        ),
         error_messages={
-            "min_value": "Annotations per claim must be at least 1.",
-            "max_value": "Annotations per claim can be at most 10.",
+            "min_value": "Annotations per claim must be at least %(limit_value)s.",
+            "max_value": "Annotations per claim can be at most %(limit_value)s.",
         },
     )
     checkworthiness_threshold = forms.FloatField(
-        min_value=0,
-        max_value=1,
+        min_value=SETTING_RANGES["checkworthiness_threshold"][0],
+        max_value=SETTING_RANGES["checkworthiness_threshold"][1],
         label="Check-worthiness threshold",
-        help_text="Sentences scored at or above it (0 to 1) become claims. Lower finds more "
-        "claims, higher fewer; documents added from now on use it.",
+        help_text="Sentences scored at or above it ({} to {}) become claims. Lower finds more "
+        "claims, higher fewer; documents added from now on use it.".format(
+            *SETTING_RANGES["checkworthiness_threshold"]
+        ),
         error_messages={
-            "min_value": "The threshold must be between 0 and 1.",
-            "max_value": "The threshold must be between 0 and 1.",
+            "min_value": "The threshold {}".format(range_message("checkworthiness_threshold")),
+            "max_value": "The threshold {}".format(range_message("checkworthiness_threshold")),
         },
     )
     match_threshold = forms.FloatField(
-        min_value=0,
-        max_value=1,
+        min_value=SETTING_RANGES["match_threshold"][0],
+        max_value=SETTING_RANGES["match_threshold"][1],
         label="“Checked before?” threshold",
-        help_text="How similar (0 to 1) an earlier checked claim must be to be shown beside a "
-        "new one.",
+        help_text="How similar ({} to {}) an earlier checked claim must be to be shown beside a "
+        "new one.".format(*SETTING_RANGES["match_threshold"]),
         error_messages={
-            "min_value": "The threshold must be between 0 and 1.",
-            "max_value": "The threshold must be between 0 and 1.",
+            "min_value": "The threshold {}".format(range_message("match_threshold")),
+            "max_value": "The threshold {}".format(range_message("match_threshold")),
         },
     )
     rating_scale = forms.ModelChoiceField(
@@ -140,7 +144,12 @@ class NewProjectForm(forms.Form):
 
 class DocumentForm(forms.Form):
     title = forms.CharField(max_length=500, required=False)
-    url = WebAddressField(max_length=2000, required=False, label="URL", assume_scheme="https")
+    url = WebAddressField(
+        max_length=2000,
+        required=False,
+        label="URL",
+        assume_scheme="https",
+    )
     text = forms.CharField(
         required=False,
         strip=False,

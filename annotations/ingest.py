@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import PurePath
@@ -19,7 +18,7 @@ from django.utils.timezone import make_aware
 
 from . import jobs
 from .audit import record_event, record_events, snapshot
-from .errors import InvalidInput, TooLarge, describe_json_error
+from .errors import InvalidInput, TooLarge
 from .extraction.cleaning import (
     NoArticle,
     html_to_article,
@@ -27,6 +26,7 @@ from .extraction.cleaning import (
     normalise_text,
     transcript_to_text,
 )
+from .json_input import load_json
 from .models import Document, Project, hash_content
 from .web_addresses import check_web_address
 
@@ -195,10 +195,7 @@ def parse_jsonl(content: str) -> list[DocumentInput]:
     for number, raw in enumerate(content.splitlines(), start=1):
         if not raw.strip():
             continue
-        try:
-            row = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(describe_json_error(exc), line=number) from None
+        row = load_json(raw, line=number)
         if not isinstance(row, dict):
             raise InvalidInput("each line must be a JSON object.", line=number)
         records.append(record_from_mapping(row, number))
@@ -300,6 +297,12 @@ _HASH_BATCH = 2000
 def build_document(project: Project, user, doc: DocumentInput) -> Document:
     """The document to store, its text normalised (not saved yet); InvalidInput names the
     line of a record that cannot be one."""
+    for name in ("title", "text", "publisher", "byline", "language"):
+        if "\x00" in getattr(doc, name):
+            # PostgreSQL cannot store it in a text column.
+            raise InvalidInput(
+                "holds a NUL character.", field=name, line=doc.line, source=doc.source
+            )
     text = normalise_text(doc.text)
     if not text.strip():
         raise InvalidInput("The text is empty.", field="text", line=doc.line, source=doc.source)

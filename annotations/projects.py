@@ -31,6 +31,35 @@ EDITABLE_FIELDS = [
 ]
 
 
+# The allowed range of each numeric setting, inclusive: the one definition that the
+# project form and serializer take their limits from, and that create_project and
+# update_project enforce whoever calls them.
+SETTING_RANGES: dict[str, tuple[float, float]] = {
+    "annotations_per_claim": (1, 10),
+    "checkworthiness_threshold": (0, 1),
+    "match_threshold": (0, 1),
+}
+
+
+def range_message(name: str) -> str:
+    low, high = SETTING_RANGES[name]
+    return f"must be between {low} and {high}."
+
+
+def check_setting_ranges(fields: dict) -> None:
+    """Each numeric setting given lies in its range (NaN and infinity do not)."""
+    for name, (low, high) in SETTING_RANGES.items():
+        value = fields.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InvalidInput("must be a number.", field=name)
+        if not low <= value <= high:
+            raise InvalidInput(range_message(name), field=name)
+        if name == "annotations_per_claim" and value != int(value):
+            raise InvalidInput("must be a whole number.", field=name)
+
+
 def check_export_settings(fields: dict) -> None:
     """The AVeriTeC settings of a project: a country code and a vocabulary mapping."""
     if "averitec_vocabulary" in fields:
@@ -62,6 +91,7 @@ def create_project(user, *, name: str, slug: str = "", **fields) -> Project:
     slug = slug or unique_slug(name)
     if Project.objects.filter(slug=slug).exists():
         raise InvalidInput(f"The slug {slug!r} is already taken.", field="slug")
+    check_setting_ranges(fields)
     check_export_settings(fields)
     fields.setdefault("rating_scale", default_scale())
     project = Project.objects.create(name=name.strip(), slug=slug, **fields)
@@ -87,6 +117,7 @@ def update_project(
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+    check_setting_ranges(changes)
     check_export_settings(changes)
     # Lock the row: two admins editing the guidelines at once must get two version numbers.
     project = Project.objects.select_for_update().select_related("rating_scale").get(pk=project.pk)

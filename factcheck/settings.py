@@ -99,6 +99,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # A database outage is a 503 with Retry-After, never a 500.
     "annotations.outage.DatabaseUnavailableMiddleware",
+    # Oversized bodies (413) and NUL characters in the query string (400) are refused
+    # before any view reads them; a value the database cannot store is a 400, not a 500.
+    "annotations.bad_requests.BadRequestMiddleware",
     # Last, as django-axes asks: turns a login refused during a lockout into its answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -254,6 +257,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "annotations.api.errors.handle_exception",
+    # DRF's JSON parser with the nesting of a body bounded (annotations.json_input).
+    "DEFAULT_PARSER_CLASSES": [
+        "annotations.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # `?format=` names an export format (jsonl, csv, ...), not a DRF renderer.
     "URL_FORMAT_OVERRIDE": None,
 }

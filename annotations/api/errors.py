@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from ..bad_requests import STORE_MESSAGE
 from ..errors import Busy, InvalidInput, NotAllowed, StaleVersion, TooLarge
 from ..imports import LISTED, DatasetErrors, error_dict
 from ..models import Annotation, Claim
@@ -120,11 +121,5 @@ def handle_exception(exc, context):
             body = {"detail": f"{field}: the value is not allowed.", "field": field}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DataError):
-        return Response(
-            {
-                "detail": "A value cannot be stored as it is (too long, out of range, or "
-                "holding a NUL character); nothing was saved."
-            },
-            status=status.HTTP_400_BAD_REQUEST,
-        )
+        return Response({"detail": STORE_MESSAGE}, status=status.HTTP_400_BAD_REQUEST)
     return exception_handler(exc, context)

@@ -15,12 +15,20 @@ from ..models import (
     Source,
     Stance,
 )
+from ..projects import SETTING_RANGES
 from ..web_addresses import MAX_LENGTH, validate_web_address
 
 
 def web_address_field(max_length: int = MAX_LENGTH, **kwargs) -> serializers.CharField:
     """A URL the workbench's one rule allows: http and https only."""
     return serializers.CharField(max_length=max_length, validators=[validate_web_address], **kwargs)
+
+
+def setting_limits() -> dict[str, dict]:
+    """The ranges of the numeric settings, as the serializer's field limits."""
+    return {
+        name: {"min_value": low, "max_value": high} for name, (low, high) in SETTING_RANGES.items()
+    }
 
 
 class StrictSerializer(serializers.Serializer):
@@ -88,7 +96,7 @@ class ProjectSerializer(StrictModelSerializer):
         ]
         read_only_fields = ["created_at"]
         # Uniqueness is checked by create_project, with a message naming the slug.
-        extra_kwargs = {"slug": {"validators": []}}
+        extra_kwargs = {"slug": {"validators": []}, **setting_limits()}
 
 
 class DocumentSerializer(serializers.ModelSerializer):

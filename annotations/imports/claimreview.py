@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from ..errors import InvalidInput, describe_json_error
+from ..json_input import check_depth, load_json, too_deep
 from ..models import RatingScale
 from .records import ClaimRecord, DocumentRecord, ParsedFile, date_field, text_field, url_field
 
@@ -33,11 +34,16 @@ def items_with_lines(content: str) -> list[tuple[int, Any]]:
                 item, pos = DECODER.raw_decode(content, pos)
             except json.JSONDecodeError as exc:
                 raise InvalidInput(describe_json_error(exc), line=exc.lineno) from None
-            items.append((line, item))
+            except RecursionError:
+                raise too_deep(line) from None
+            items.append((line, check_depth(item, line=line)))
     try:
         document = json.loads(content)
     except json.JSONDecodeError:
         document = None
+    except RecursionError:
+        raise too_deep() from None
+    check_depth(document)
     if isinstance(document, dict):
         graph = document.get("@graph")
         return [(1, item) for item in graph] if isinstance(graph, list) else [(1, document)]
@@ -45,10 +51,7 @@ def items_with_lines(content: str) -> list[tuple[int, Any]]:
     items = []
     for line, raw in enumerate(content.splitlines(), start=1):
         if raw.strip():
-            try:
-                items.append((line, json.loads(raw)))
-            except json.JSONDecodeError as exc:
-                raise InvalidInput(describe_json_error(exc), line=line) from None
+            items.append((line, load_json(raw, line=line)))
     return items
 
 

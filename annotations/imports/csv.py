@@ -88,7 +88,9 @@ def parse(content: str, name: str, scale: RatingScale) -> ParsedFile:
         try:
             if None in row:
                 raise InvalidInput("this row has more cells than the header.", line=line)
-            title = text_field(row.get("document_title") or "", "document_title", line)
+            title = text_field(
+                row.get("document_title") or "", "document_title", line, max_length=500
+            )
             url = url_field(row.get("document_url"), "document_url", line)
             key = f"{title}\x00{url}"
             if key not in parsed.documents:

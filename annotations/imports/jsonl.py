@@ -4,14 +4,15 @@ time, so a backup of any size is restored in bounded memory (see imports.import_
 
 from __future__ import annotations
 
-import json
 from collections.abc import Container, Iterable, Iterator
 from typing import Any
 
-from ..errors import InvalidInput, describe_json_error
+from ..errors import InvalidInput
 from ..exports.rows import COMMENT_FIELDS, REVIEW_FIELDS, SOURCE_FIELDS
+from ..json_input import load_json
 from ..models import Annotation, Claim, ClaimStatus, Review, Source, Stance
 from .records import (
+    NAME_LENGTH,
     AnnotationRecord,
     ClaimRecord,
     CommentRecord,
@@ -139,7 +140,9 @@ def parse_annotation(raw: Any, where: str, line: int) -> AnnotationRecord:
     if not isinstance(sources, list):
         raise InvalidInput("must be a list.", field=f"{where}.sources", line=line)
     return AnnotationRecord(
-        annotator=text_field(raw.get("annotator"), f"{where}.annotator", line, required=True),
+        annotator=text_field(
+            raw.get("annotator"), f"{where}.annotator", line, required=True, max_length=NAME_LENGTH
+        ),
         stance=choice_field(raw.get("stance"), f"{where}.stance", line, ANNOTATION_STANCES),
         verdict=text_field(raw.get("verdict"), f"{where}.verdict", line, max_length=200),
         rationale=text_field(raw.get("rationale"), f"{where}.rationale", line),
@@ -156,7 +159,9 @@ def parse_review(raw: Any, where: str, line: int) -> ReviewRecord:
         raise InvalidInput("must be an object.", field=where, line=line)
     refuse_unknown(raw, REVIEW_FIELDS, where, line)
     review = ReviewRecord(
-        editor=text_field(raw.get("editor"), f"{where}.editor", line, required=True),
+        editor=text_field(
+            raw.get("editor"), f"{where}.editor", line, required=True, max_length=NAME_LENGTH
+        ),
         action=choice_field(raw.get("action"), f"{where}.action", line, REVIEW_ACTIONS),
         verdict=text_field(raw.get("verdict"), f"{where}.verdict", line, max_length=200),
         comment=text_field(raw.get("comment"), f"{where}.comment", line),
@@ -175,7 +180,9 @@ def parse_comment(raw: Any, where: str, line: int) -> CommentRecord:
         raise InvalidInput("must be an object.", field=where, line=line)
     refuse_unknown(raw, COMMENT_FIELDS, where, line)
     return CommentRecord(
-        author=text_field(raw.get("author"), f"{where}.author", line, required=True),
+        author=text_field(
+            raw.get("author"), f"{where}.author", line, required=True, max_length=NAME_LENGTH
+        ),
         body=text_field(raw.get("body"), f"{where}.body", line, required=True),
         created_at=datetime_field(raw.get("created_at"), f"{where}.created_at", line),
     )
@@ -296,10 +303,7 @@ def parse_lines(
         if line in skip or not raw.strip():
             continue
         try:
-            try:
-                row = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise InvalidInput(describe_json_error(exc), line=line) from None
+            row = load_json(raw, line=line)
             if not isinstance(row, dict):
                 raise InvalidInput("each line must be a JSON object.", line=line)
             kind = row.get("type")

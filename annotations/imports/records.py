@@ -99,11 +99,18 @@ class ParsedFile:
     errors: list[InvalidInput] = field(default_factory=list)
 
 
+# The longest user name: an annotator, editor or comment author named in a file becomes one.
+NAME_LENGTH = 150
+
+
 def text_field(value: Any, name: str, line: int, *, required: bool = False, max_length=None) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
         raise InvalidInput("must be text.", field=name, line=line)
+    if "\x00" in value:
+        # PostgreSQL cannot store it in a text column.
+        raise InvalidInput("holds a NUL character.", field=name, line=line)
     if required and not value.strip():
         raise InvalidInput("is missing or empty.", field=name, line=line)
     if max_length and len(value) > max_length:
