@@ -7,7 +7,7 @@ from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -15,6 +15,7 @@ from .. import access
 from ..exports.filters import split_list
 from ..ingest import DocumentInput, create_document, create_documents, parse_file
 from ..models import Project
+from .parsers import JSONParser
 from .serializers import (
     DocumentInputSerializer,
     DocumentSerializer,
