@@ -1,6 +1,8 @@
 """ "Checked before?" shows a newsroom's checked claims to its own organisation only: a
 stranger who names their project or organisation like another newsroom's reads none of it."""
 
+import json
+
 import pytest
 
 from annotations.models import ClaimMatch, ClaimStatus, JobKind, Role
@@ -14,6 +16,7 @@ from .support.factories import (
     UserFactory,
 )
 from .support.jobs import run_queued_jobs
+from .test_dataset_import import CLAIMREVIEW, export, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +155,43 @@ def test_a_project_of_the_same_organisation_does_see_the_check(
     assert [(m["text"], m["final_verdict"], m["project"]) for m in matches] == [
         (VERDICT_TEXT, "pants_on_fire", "acme-investigations")
     ]
+
+
+def test_imported_fact_checks_keep_their_publisher_and_match_inside_the_organisation(
+    api, acme, django_capture_on_commit_callbacks
+):
+    """An archive of another publisher's fact-checks imported into one of Acme's projects:
+    its ClaimReview export still names that publisher, Acme's other projects are matched
+    against it, and a stranger's project is not."""
+    alice = acme.memberships.get(role=Role.ADMIN).user
+    response = upload(api, alice, acme, "reviews.json", json.dumps(CLAIMREVIEW), "claimreview")
+    assert response.status_code == 201, response.json()
+    exported = json.loads(export(api, alice, acme, "claimreview"))
+    authors = {review["claimReviewed"]: review["author"] for review in exported}
+    assert authors[CLAIMREVIEW[0]["claimReviewed"]] == {"@type": "Organization", "name": "Old Desk"}
+    assert authors[VERDICT_TEXT] == {
+        "@type": "Organization",
+        "name": "Acme News",
+        "url": acme.organisation.url,
+    }
+
+    text = "Yesterday the council voted 7 to 2 for the wall, the clerk said."
+    sister = ProjectFactory(organisation=acme.organisation)
+    MembershipFactory(project=sister, user=alice, role=Role.ADMIN)
+    mallory = UserFactory(username="mallory")
+    outsider = ProjectFactory(organisation=OrganisationFactory(name="Acme News"))
+    MembershipFactory(project=outsider, user=mallory, role=Role.ADMIN)
+    for user, project in ((alice, sister), (mallory, outsider)):
+        with django_capture_on_commit_callbacks():
+            response = api(user).post(
+                f"/api/projects/{project.slug}/documents/",
+                {"title": "New", "text": text},
+                format="json",
+            )
+        assert response.status_code == 201, response.json()
+    run_queued_jobs(JobKind.EXTRACT)
+    matched = ClaimMatch.objects.filter(claim__project=sister).values_list(
+        "matched_claim__text", "matched_claim__origin"
+    )
+    assert (CLAIMREVIEW[0]["claimReviewed"], "imported") in set(matched)
+    assert not ClaimMatch.objects.filter(claim__project=outsider).exists()

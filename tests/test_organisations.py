@@ -1,7 +1,10 @@
 """Organisations: only their admins see and change them; a project joins only when someone
 who administers both adds it."""
 
+import io
+
 import pytest
+from django.core.management import CommandError, call_command
 
 from annotations.models import AuditEvent, Organisation, Role
 
@@ -192,3 +195,30 @@ def test_a_stranger_cannot_add_someone_elses_project_through_the_page(client, pr
     client.post(f"/organisations/{mine.slug}/projects/", {"project-project": project.slug})
     project.refresh_from_db()
     assert project.organisation is None
+
+
+def test_the_command_line_does_what_the_pages_do(project, admin, stranger):
+    project.organisation = None
+    project.save()
+
+    def run(*args) -> str:
+        out = io.StringIO()
+        call_command("organisations", *args, stdout=out)
+        return out.getvalue()
+
+    run("create", "Acme News", "--url", "https://acme.example/", "--as", "ada")
+    organisation = Organisation.objects.get(name="Acme News")
+    run("add-project", organisation.slug, project.slug, "--as", "ada")
+    project.refresh_from_db()
+    assert project.organisation == organisation
+    with pytest.raises(CommandError, match="administers no organisation"):
+        run("remove-project", organisation.slug, project.slug, "--as", stranger.username)
+    with pytest.raises(CommandError, match="only a project's admins"):
+        run("add-project", organisation.slug, "no-such-project", "--as", "ada")
+    # The operator rescues an organisation whose admins have left.
+    run("add-admin", organisation.slug, stranger.username)
+    run("remove-admin", organisation.slug, "ada")
+    with pytest.raises(CommandError, match="needs an admin"):
+        run("remove-admin", organisation.slug, stranger.username)
+    listing = run("list")
+    assert "Acme News" in listing and project.slug in listing and stranger.username in listing

@@ -17,7 +17,7 @@ class ProjectList(generics.ListCreateAPIView):
     def get_queryset(self):
         return (
             Project.objects.for_user(self.request.user)
-            .select_related("rating_scale")
+            .select_related("rating_scale", "organisation")
             .prefetch_related("rating_scale__labels")
         )
 
@@ -34,7 +34,9 @@ class ProjectDetail(generics.RetrieveUpdateAPIView):
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
-        return Project.objects.for_user(self.request.user).select_related("rating_scale")
+        return Project.objects.for_user(self.request.user).select_related(
+            "rating_scale", "organisation"
+        )
 
     def perform_update(self, serializer):
         project = serializer.instance
