@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from annotations.models import Claim, Document, Project
 
-from .dataset_project import build_small_project
-from .factories import DocumentFactory, MembershipFactory, ProjectFactory
+from .support.dataset_project import build_small_project
+from .support.factories import DocumentFactory, MembershipFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
