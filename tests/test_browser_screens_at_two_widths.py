@@ -52,6 +52,7 @@ def test_every_screen_fits_its_width(chromium, live_server, project, width):
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
     owner = member(project, Role.ADMIN, "ada")
     invitation = create_invitation(owner, project=project, role=Role.EDITOR, note="Night desk")
+    project.organisation.admins.add(owner)
     slug = project.slug
     returned = Claim.objects.get(pk=world["returned"].pk)
     tour = [
@@ -61,6 +62,7 @@ def test_every_screen_fits_its_width(chromium, live_server, project, width):
         (owner, "settings", f"/projects/{slug}/settings/"),
         (owner, "rating-scale", f"/projects/{slug}/scale/"),
         (owner, "members", f"/projects/{slug}/members/"),
+        (world["erin"], "members-editor", f"/projects/{slug}/members/"),
         (owner, "review", f"/projects/{slug}/review/"),
         (owner, "history", f"/claims/{world['disputed'].pk}/history/"),
         (owner, "dashboard", f"/projects/{slug}/dashboard/"),
@@ -68,6 +70,8 @@ def test_every_screen_fits_its_width(chromium, live_server, project, width):
         (owner, "export", f"/projects/{slug}/export/"),
         (owner, "not-found", "/projects/nothing-here/"),
         (root, "people", "/people/"),
+        (owner, "organisations", "/organisations/"),
+        (owner, "organisation", project.organisation.get_absolute_url()),
         (None, "invitation", invitation_url(invitation)),
         (None, "login", "/login/"),
     ]
