@@ -89,17 +89,15 @@ class OrganisationDetail(generics.RetrieveAPIView):
         )
 
 
-class OrganisationAdminList(generics.GenericAPIView):
+class OrganisationAdminList(generics.ListAPIView):
     """The organisation's admins; an admin adds another by username."""
 
     serializer_class = AdminSerializer
     pagination_class = None
 
-    @extend_schema(responses=AdminSerializer(many=True))
-    def get(self, request: Request, slug: str) -> Response:
-        organisation = access.get_organisation_for_user(request.user, slug)
-        admins = organisation.admins.order_by("username")
-        return Response(AdminSerializer(admins, many=True).data)
+    def get_queryset(self):
+        organisation = access.get_organisation_for_user(self.request.user, self.kwargs["slug"])
+        return organisation.admins.order_by("username")
 
     @extend_schema(request=AdminSerializer, responses={201: AdminSerializer})
     def post(self, request: Request, slug: str) -> Response:
@@ -121,16 +119,15 @@ class OrganisationAdminDetail(generics.GenericAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class OrganisationProjectList(generics.GenericAPIView):
+class OrganisationProjectList(generics.ListAPIView):
     """The organisation's projects; an admin adds one she also administers."""
 
     serializer_class = OrganisationProjectSerializer
     pagination_class = None
 
-    def get(self, request: Request, slug: str) -> Response:
-        organisation = access.get_organisation_for_user(request.user, slug)
-        projects = organisation.projects.order_by("name")
-        return Response(OrganisationProjectSerializer(projects, many=True).data)
+    def get_queryset(self):
+        organisation = access.get_organisation_for_user(self.request.user, self.kwargs["slug"])
+        return organisation.projects.order_by("name")
 
     @extend_schema(request=ProjectSlugSerializer, responses={201: OrganisationProjectSerializer})
     def post(self, request: Request, slug: str) -> Response:
