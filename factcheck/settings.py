@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "django_filters",
     "annotations",
 ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -50,27 +50,30 @@ class QueueClaimSerializer(ClaimSerializer):
         read_only_fields = fields
 
 
+class ReviewQueueParams(serializers.Serializer):
+    page = serializers.IntegerField(min_value=1, max_value=1_000_000, default=1)
+    page_size = serializers.IntegerField(
+        min_value=1,
+        max_value=100,
+        default=REVIEW_PAGE_SIZE,
+        help_text=f"at most 100, default {REVIEW_PAGE_SIZE}",
+    )
+    disagreements = serializers.BooleanField(
+        default=False, help_text="only claims with disagreement"
+    )
+
+
 class ReviewQueue(APIView):
     """Claims awaiting review, disagreements first, with every submitted annotation."""
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("page", int),
-            OpenApiParameter(
-                "page_size", int, description=f"at most 100, default {REVIEW_PAGE_SIZE}"
-            ),
-            OpenApiParameter("disagreements", bool, description="only claims with disagreement"),
-        ],
-        responses=QueueClaimSerializer(many=True),
-    )
+    @extend_schema(parameters=[ReviewQueueParams], responses=QueueClaimSerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
         project, _ = access.get_project_for_user(request.user, slug, review=True)
-        try:
-            page = max(int(request.query_params.get("page", 1)), 1)
-            size = min(max(int(request.query_params.get("page_size", REVIEW_PAGE_SIZE)), 1), 100)
-        except ValueError:
-            return Response({"detail": "page and page_size must be whole numbers."}, status=400)
-        only = request.query_params.get("disagreements") in ("1", "true")
+        params = ReviewQueueParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        page, size, only = (
+            params.validated_data[name] for name in ("page", "page_size", "disagreements")
+        )
         claims, total = review_queue_page(project, page, size, disagreements_only=only)
         return Response(
             {
