@@ -6,6 +6,7 @@ from annotations.views.people import log_in
 
 # A database outage outside any view is answered 503, like those inside one.
 handler500 = "annotations.outage.server_error"
+handler404 = "annotations.api.not_found.not_found"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -22,7 +22,9 @@ from .serializers import StrictSerializer
 
 class AssignmentSerializer(serializers.ModelSerializer):
     user = serializers.CharField(source="user.username", read_only=True)
-    assigned_by = serializers.CharField(source="assigned_by.username", read_only=True, default=None)
+    assigned_by = serializers.CharField(
+        source="assigned_by.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Assignment

@@ -16,6 +16,9 @@ class ObtainToken(ObtainAuthToken):
     counted like the login page's: too many for one username from one address answer 429
     for the cool-off, even with the right password."""
 
+    # Anyone may ask; credentials are what the body holds.
+    authentication_classes = ()
+
     @extend_schema(
         request=AuthTokenSerializer,
         responses={200: inline_serializer("Token", {"token": serializers.CharField()})},

@@ -46,7 +46,9 @@ class ExportSerializer(serializers.ModelSerializer):
     # Where it stands: its job's state and, when it failed, why.
     status = serializers.ChoiceField(source="job.state", choices=JobState.choices, read_only=True)
     error = serializers.CharField(source="job.error", read_only=True)
-    finished_at = serializers.DateTimeField(source="job.finished_at", read_only=True)
+    finished_at = serializers.DateTimeField(
+        source="job.finished_at", read_only=True, allow_null=True
+    )
     requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     download_url = serializers.SerializerMethodField()
     expires_at = serializers.DateTimeField(

@@ -107,6 +107,8 @@ class DocumentSerializer(serializers.ModelSerializer):
     )
     extraction_error = serializers.CharField(source="extraction_job.error", read_only=True)
     extraction_attempts = serializers.IntegerField(source="extraction_job.attempts", read_only=True)
+    # Blank when the article came without one: a string, not a "uri" that "" would break.
+    url = serializers.CharField(read_only=True)
 
     class Meta:
         model = Document
