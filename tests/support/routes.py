@@ -105,3 +105,27 @@ def value_for(route: Route, world, segment: str, name: str):
     if (segment, name) not in by_segment:
         raise UnclassifiedRoute(f"{route.pattern}: no rule for <{name}> after {segment!r}")
     return by_segment[(segment, name)]()
+
+
+SCHEMA_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def schema_path(route: Route) -> str:
+    """The route as the OpenAPI schema writes it: `/api/claims/{id}/`."""
+    path = SCHEMA_PARAMETER.sub(
+        lambda m: "{" + ("id" if m[1] == "pk" else m[1]) + "}", route.pattern
+    )
+    return "/" + path
+
+
+def fill_operation(path: str, world) -> dict[str, object]:
+    """Values from `world` for the parameters of a schema path such as
+    `/api/projects/{slug}/members/{member}/`, by the same rules as `fill`."""
+    route = Route(path.lstrip("/").replace("{id}", "<pk>"), "api")
+    segments = path.strip("/").split("/")
+    values = {}
+    for before, segment in zip(segments, segments[1:], strict=False):
+        if segment.startswith("{"):
+            name = segment.strip("{}")
+            values[name] = value_for(route, world, before, "pk" if name == "id" else name)
+    return values
