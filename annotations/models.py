@@ -239,6 +239,10 @@ class Project(models.Model):
                 condition=Q(checkworthiness_threshold__gte=0, checkworthiness_threshold__lte=1),
                 name="threshold_between_0_and_1",
             ),
+            models.CheckConstraint(
+                condition=Q(match_threshold__gte=0, match_threshold__lte=1),
+                name="match_threshold_between_0_and_1",
+            ),
         ]
 
     def __str__(self) -> str:

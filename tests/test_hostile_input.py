@@ -234,3 +234,10 @@ def test_a_database_constraint_the_checks_missed_is_a_400_naming_its_field(proje
     assert response.status_code == 400
     assert response.data["field"] == "annotations_per_claim"
     assert response.data["detail"]
+
+
+def test_the_database_holds_the_match_threshold_range_too(project):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Project.objects.filter(pk=project.pk).update(match_threshold=-1)
