@@ -8,6 +8,7 @@ from django.db.models import F
 from . import extraction, jobs
 from .annotating import update_claim_status
 from .audit import changed_only, record_event, snapshot
+from .bulk import insert_objects
 from .errors import InvalidInput, StaleVersion
 from .matches import checked_claims_matcher, store_matches
 from .models import Annotation, Claim, ClaimStatus, Document, Job
@@ -96,6 +97,11 @@ def store_new_candidates(
     projects = {document.project_id: document.project for document in documents}
     for project_id, new_claims in by_project.items():
         checked = checked_claims_matcher(projects[project_id]) if new_claims else None
+        if checked is None:
+            # Nothing to match against, so the claims' ids are not needed now.
+            insert_objects(new_claims)
+            created += len(new_claims)
+            continue
         for offset in range(0, len(new_claims), _STORE_BATCH):
             stored = Claim.objects.bulk_create(new_claims[offset : offset + _STORE_BATCH])
             store_matches(stored, projects[project_id], checked)

@@ -13,11 +13,13 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import make_aware
 
 from . import jobs
-from .audit import record_event, record_events, snapshot
+from .audit import record_event, snapshot
+from .bulk import insert_objects
 from .errors import InvalidInput, TooLarge
 from .extraction.cleaning import (
     NoArticle,
@@ -278,19 +280,63 @@ def create_documents(project: Project, user, docs: list[DocumentInput]) -> list[
                 line=doc.line,
                 source=doc.source,
             )
+    now = timezone.now()
+    for document in documents:
+        document.created_at = now
     try:
         with transaction.atomic():
-            Document.objects.bulk_create(documents, batch_size=_INSERT_BATCH)
+            if not insert_objects(documents, DOCUMENT_FIELDS):
+                read_ids(project, documents)
     except IntegrityError:
         # Another upload of one of these texts raced past the check above.
         raise DuplicateDocument("one of these texts is already in the project.") from None
-    record_events(user, documents, "create", snapshot, project)
+    # One event for the file, naming the documents it brought: the trail of a 20,000-line
+    # file is one row, not 20,000 copies of what the documents themselves hold.
+    record_event(
+        user,
+        project,
+        "import",
+        after={
+            "file": docs[0].source or "",
+            "documents": len(documents),
+            "document_ids": [document.pk for document in documents],
+        },
+    )
     jobs.queue_extractions(documents)
     return documents
 
 
-# Rows per INSERT, and content hashes per lookup (SQLite allows some 32,000 parameters).
-_INSERT_BATCH = 500
+# What a new document's row holds; the other columns take their defaults.
+DOCUMENT_FIELDS = [
+    "project",
+    "title",
+    "url",
+    "publisher",
+    "byline",
+    "published_at",
+    "language",
+    "text",
+    "content_hash",
+    "extractor_version",
+    "created_by",
+    "created_at",
+]
+
+
+def read_ids(project: Project, documents: list[Document]) -> None:
+    """Give documents inserted without their ids their ids, by their text's hash (unique in
+    the project)."""
+    by_hash = {document.content_hash: document for document in documents}
+    hashes = list(by_hash)
+    for offset in range(0, len(hashes), _HASH_BATCH):
+        rows = Document.objects.filter(
+            project=project, content_hash__in=hashes[offset : offset + _HASH_BATCH]
+        ).values_list("content_hash", "pk")
+        for content_hash, pk in rows:
+            by_hash[content_hash].pk = pk
+
+
+# Content hashes per lookup (SQLite allows some 32,000 parameters).
 _HASH_BATCH = 2000
 
 

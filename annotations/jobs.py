@@ -33,6 +33,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 from kombu.exceptions import KombuError
 
+from .bulk import insert_objects
 from .errors import Busy
 from .models import Claim, Document, Export, Job, JobKind, JobState, Project, Source
 
@@ -72,11 +73,13 @@ def worker_name() -> str:
 
 def queue_extractions(documents: Iterable[Document]) -> list[Job]:
     """Queue the claim extraction of new documents (in the caller's transaction)."""
-    jobs = Job.objects.bulk_create(
-        [
-            Job(kind=JobKind.EXTRACT, project_id=document.project_id, document=document)
-            for document in documents
-        ]
+    now = timezone.now()
+    jobs = [
+        Job(kind=JobKind.EXTRACT, project_id=document.project_id, document=document, created_at=now)
+        for document in documents
+    ]
+    insert_objects(
+        jobs, ["kind", "project", "document", "state", "attempts", "worker", "error", "created_at"]
     )
     wake_on_commit(JobKind.EXTRACT, len(jobs))
     return jobs
@@ -306,13 +309,9 @@ def finishing_batch(batch: list[Job]) -> Iterator[list[Job]]:
             .values_list("pk", "worker", "started_at")
         }
         held = [job for job in batch if current.get(job.pk) == (job.worker, job.started_at)]
-        for job in batch:
-            if job not in held:
-                log.warning(
-                    "job %s is no longer held by %s; its outcome is not recorded",
-                    job.pk,
-                    job.worker,
-                )
+        if len(held) < len(batch):
+            lost = sorted({job.pk for job in batch} - {job.pk for job in held})
+            log.warning("jobs %s are no longer held by this worker; not recorded", lost)
         yield held
         finished_at = timezone.now()
         Job.objects.filter(pk__in=[job.pk for job in held]).update(

@@ -88,10 +88,16 @@ class DocumentListCreate(generics.ListCreateAPIView):
             file = upload.validated_data["file"]
             docs = parse_file(file.name, file.read())
             documents = create_documents(project, request.user, docs)
-            payload = DocumentSerializer(documents, many=True).data
-            if len(payload) == 1:
-                return Response(payload[0], status=status.HTTP_201_CREATED)
-            return Response({"documents": payload}, status=status.HTTP_201_CREATED)
+            if len(documents) == 1:
+                return Response(
+                    DocumentSerializer(documents[0]).data, status=status.HTTP_201_CREATED
+                )
+            # A file of thousands of documents: what was created, not their texts again.
+            created = [
+                {"id": d.pk, "title": d.title, "extraction_status": d.extraction_job.state}
+                for d in documents
+            ]
+            return Response({"documents": created}, status=status.HTTP_201_CREATED)
         serializer = DocumentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         document = create_document(
