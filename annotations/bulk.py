@@ -41,7 +41,12 @@ def insert_objects(objs: Sequence[models.Model], fields: Sequence[str] | None = 
     json_columns = [i for i, field in enumerate(columns) if isinstance(field, models.JSONField)]
     names = ", ".join(connection.ops.quote_name(field.column) for field in columns)
     statement = f"COPY {connection.ops.quote_name(opts.db_table)} ({names}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+    # psycopg's errors as Django's (a duplicate is an IntegrityError), as a cursor raises them.
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.cursor.copy(statement) as copy,
+    ):
         for obj in objs:
             row = [getattr(obj, attname) for attname in attnames]
             for i in json_columns:
