@@ -244,3 +244,21 @@ def test_the_matchers_of_two_organisations_are_kept_apart(project):
     ids = {claim.pk for claim in Claim.objects.filter(project=project)}
     assert {pk for pk, _ in matchers.get(project).matcher.ids} == ids
     assert not {pk for pk, _ in matchers.get(twin).matcher.ids} & ids
+
+
+def test_the_claim_page_links_an_earlier_check_where_she_may_open_it(client, project, annotator):
+    """A sister project's claim she is no member of opens its published fact-check, not
+    a page that would answer 404."""
+    sister = ProjectFactory(organisation=project.organisation)
+    claim = ClaimFactory(document=DocumentFactory(project=project))
+    own = checked_claim(project)
+    published = checked_claim(sister, "Crime rose by 10% in Chicago.")
+    published.review_url = "https://factdesk.example.org/checks/chicago"
+    published.save()
+    ClaimMatch.objects.create(claim=claim, matched_claim=own, score=0.9)
+    ClaimMatch.objects.create(claim=claim, matched_claim=published, score=0.8)
+    client.force_login(annotator)
+    page = client.get(f"/claims/{claim.pk}/").content.decode()
+    assert f'href="/claims/{own.pk}/"' in page
+    assert f'href="/claims/{published.pk}/"' not in page
+    assert 'href="https://factdesk.example.org/checks/chicago"' in page

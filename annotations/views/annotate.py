@@ -80,6 +80,10 @@ def claim_annotate(request: HttpRequest, pk: int) -> HttpResponse:
             },
         )
         sources = SourceFormSet(initial=initial_sources, prefix="sources")
+    matches = claim.checked_before()
+    # Earlier checks link to their claim in the projects she may open, else to where
+    # they were published.
+    readable = set(request.user.memberships.values_list("project_id", flat=True)) if matches else ()
     return TemplateResponse(
         request,
         "annotations/claim_annotate.html",
@@ -87,6 +91,8 @@ def claim_annotate(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "membership": membership,
             "claim": claim,
+            "matches": matches,
+            "readable": readable,
             "annotation": annotation,
             "form": form,
             "sources": sources,
