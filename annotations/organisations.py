@@ -117,8 +117,10 @@ def add_project(organisation: Organisation, actor, slug: str) -> Project:
     and its fact-checks are published under the organisation's name."""
     # The same answer for a project that does not exist and one she does not administer:
     # this form must not tell anyone which projects exist.
+    # Locks the project's row only (not the membership it was found by): an admin adding
+    # it to two organisations at once must not have both succeed.
     project = (
-        Project.objects.select_for_update()
+        Project.objects.select_for_update(of=("self",))
         .filter(slug=slug, memberships__user=actor, memberships__role=Role.ADMIN)
         .first()
     )
