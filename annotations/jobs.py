@@ -218,6 +218,9 @@ def wake(kind: str, n_jobs: int = 1) -> None:
     itself: duplicates cost one empty claim, and lost ones are made up by the sweeper."""
     runner = settings.JOB_RUNNER
     if runner == "eager":  # unit tests: run now, in this process
+        # Registers the app's tasks as a worker does at start (autodiscovery is lazy), so the
+        # task is known even when nothing in this process has imported annotations.tasks.
+        current_app.loader.import_default_modules()
         current_app.signature(RUN_TASK, args=[kind]).apply(throw=True)
         return
     if runner != "celery":
