@@ -6,8 +6,9 @@ did not foresee: never a 500 for bad input.
   file (DATA_UPLOAD_MAX_MEMORY_SIZE) in a multipart body.
 - A NUL character anywhere in the query string is 400: PostgreSQL cannot hold it in a
   text value, so no filter, search or form could use it.
-- A value the database could not store (DataError) met by a page is 400 with a message;
-  the API's exception handler answers it the same way.
+- A value the database could not store (DataError), or a write a database constraint
+  refused that no check caught first (IntegrityError), met by a page is 400 with a
+  message; the API's exception handler answers them the same way, naming the field.
 
 The API answers `{detail, field?}` as JSON; pages answer with the error page."""
 
@@ -15,9 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.db import DataError
+from django.db import DataError, IntegrityError, models
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -25,6 +27,29 @@ STORE_MESSAGE = (
     "A value cannot be stored as it is (too long, out of range, or holding a NUL "
     "character); nothing was saved."
 )
+
+CONSTRAINT_MESSAGE = "is not allowed by the rules of the stored data; nothing was saved."
+
+
+def constraint_field(exc: IntegrityError) -> str | None:
+    """The field a database constraint that refused a write is about, when it can be told:
+    the column PostgreSQL names, or the first field of the model constraint so named."""
+    diag = getattr(exc.__cause__, "diag", None)
+    if diag is not None and diag.column_name:
+        return diag.column_name
+    name = diag.constraint_name if diag is not None else str(exc).rpartition(": ")[2]
+    for model in apps.get_app_config("annotations").get_models():
+        for constraint in model._meta.constraints:
+            if constraint.name != name:
+                continue
+            if getattr(constraint, "fields", None):
+                return constraint.fields[0]
+            condition = getattr(constraint, "condition", None)
+            if isinstance(condition, models.Q) and condition.children:
+                first = condition.children[0]
+                if isinstance(first, tuple):
+                    return first[0].split("__")[0]
+    return None
 
 
 def refusal(request: HttpRequest, status: int, message: str, field: str | None = None):
@@ -35,7 +60,7 @@ def refusal(request: HttpRequest, status: int, message: str, field: str | None =
             body["field"] = field
         return JsonResponse(body, status=status)
     if field:
-        message = f"The parameter {field!r} {message}"
+        message = f"“{field}” {message}"
     return render(request, "annotations/error.html", {"message": message}, status=status)
 
 
@@ -74,4 +99,8 @@ class BadRequestMiddleware:
             return refusal(request, 400, "The form has too many fields.")
         if isinstance(exception, DataError):
             return refusal(request, 400, STORE_MESSAGE)
+        if isinstance(exception, IntegrityError):
+            field = constraint_field(exception)
+            message = CONSTRAINT_MESSAGE if field else f"The change {CONSTRAINT_MESSAGE}"
+            return refusal(request, 400, message, field)
         return None

@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.apps import apps
-from django.db import DataError, IntegrityError, models
+from django.db import DataError, IntegrityError
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from ..bad_requests import STORE_MESSAGE
+from ..bad_requests import CONSTRAINT_MESSAGE, STORE_MESSAGE, constraint_field
 from ..errors import Busy, InvalidInput, NotAllowed, StaleVersion, TooLarge
 from ..imports import LISTED, DatasetErrors, error_dict
 from ..models import Annotation, Claim
@@ -63,27 +62,6 @@ def validation_body(detail: Any) -> dict[str, Any]:
     return body
 
 
-def constraint_field(exc: IntegrityError) -> str | None:
-    """The field a database constraint that refused a write is about, when it can be told:
-    the column PostgreSQL names, or the first field of the model constraint so named."""
-    diag = getattr(exc.__cause__, "diag", None)
-    if diag is not None and diag.column_name:
-        return diag.column_name
-    name = diag.constraint_name if diag is not None else str(exc).rpartition(": ")[2]
-    for model in apps.get_app_config("annotations").get_models():
-        for constraint in model._meta.constraints:
-            if constraint.name != name:
-                continue
-            if getattr(constraint, "fields", None):
-                return constraint.fields[0]
-            condition = getattr(constraint, "condition", None)
-            if isinstance(condition, models.Q) and condition.children:
-                first = condition.children[0]
-                if isinstance(first, tuple):
-                    return first[0].split("__")[0]
-    return None
-
-
 def handle_exception(exc, context):
     if isinstance(exc, StaleVersion):
         return Response(
@@ -115,10 +93,10 @@ def handle_exception(exc, context):
         return Response(validation_body(exc.detail), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, IntegrityError):
         # A check the serializers and domain functions missed; the database kept the rule.
-        body = {"detail": "This would break a rule of the stored data, so nothing was saved."}
         field = constraint_field(exc)
-        if field:
-            body = {"detail": f"{field}: the value is not allowed.", "field": field}
+        body = {"detail": f"{field}: {CONSTRAINT_MESSAGE}", "field": field}
+        if not field:
+            body = {"detail": f"The change {CONSTRAINT_MESSAGE}"}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DataError):
         return Response({"detail": STORE_MESSAGE}, status=status.HTTP_400_BAD_REQUEST)
