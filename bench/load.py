@@ -100,21 +100,25 @@ class Results:
                 self.errors[name].append(error)
 
 
-def annotate(base: str, slug: str, username: str, token: str, until: float, think: float,
-             results: Results) -> None:  # fmt: skip
+def annotate(base: str, slug: str, username: str, token: str, start: threading.Barrier,
+             seconds: float, think: float, results: Results) -> None:  # fmt: skip
     """One annotator's loop until the time is up."""
     session = requests.Session()
     session.trust_env = False
     # The desk is a page: log in as a browser would, then use the API with her token.
-    login = session.get(f"{base}/login/", timeout=30)
+    # Logging in is set-up, not timed: 50 password hashes at once take a while, so the
+    # clock starts once everyone is in.
+    login = session.get(f"{base}/login/", timeout=300)
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
     session.post(
         f"{base}/login/",
         data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": csrf},
         headers={"Referer": f"{base}/login/"},
-        timeout=30,
+        timeout=300,
     )
     api = {"Authorization": f"Token {token}"}
+    start.wait()
+    until = time.monotonic() + seconds
 
     def timed(
         name: str, method: str, url: str, expected: int, **kwargs
@@ -192,13 +196,18 @@ def main() -> None:
     results = Results()
     try:
         base = f"http://127.0.0.1:{args.port}"
-        until = time.monotonic() + args.seconds
+        start = threading.Barrier(len(people) + 1, timeout=600)
         threads = [
-            threading.Thread(target=annotate, args=(base, SLUG, name, token, until, args.think, results))
+            threading.Thread(
+                target=annotate,
+                args=(base, SLUG, name, token, start, args.seconds, args.think, results),
+            )
             for name, token in people
-        ]  # fmt: skip
+        ]
         for thread in threads:
             thread.start()
+        start.wait()
+        load_before = os.getloadavg()[0]
         for thread in threads:
             thread.join()
     finally:
