@@ -241,3 +241,17 @@ def test_the_database_holds_the_match_threshold_range_too(project):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Project.objects.filter(pk=project.pk).update(match_threshold=-1)
+
+
+def test_a_page_meeting_a_database_constraint_shows_a_message(rf, project, admin):
+    from django.db import IntegrityError, transaction
+
+    from annotations.bad_requests import BadRequestMiddleware
+
+    with pytest.raises(IntegrityError) as refused, transaction.atomic():
+        Project.objects.filter(pk=project.pk).update(checkworthiness_threshold=3e204)
+    request = rf.post(f"/projects/{project.slug}/settings/")
+    request.user = admin
+    response = BadRequestMiddleware(lambda request: None).process_exception(request, refused.value)
+    assert response.status_code == 400
+    assert "checkworthiness_threshold" in response.content.decode()
