@@ -9,7 +9,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import access
 from ..agreement import parse_period, project_agreement
-from ..dashboard import charts, current_snapshot, refresh_job
+from ..charts import dashboard_charts
+from ..dashboard import current_snapshot, refresh_job
 from ..errors import InvalidInput
 from ..forms import PeriodForm
 from ..review import returned_claims
@@ -29,7 +30,7 @@ def project_dashboard(request: HttpRequest, slug: str) -> TemplateResponse:
             "snapshot": snapshot,
             "refresh": refresh_job(project),
             "data": snapshot.figures,
-            "charts": charts(snapshot.figures),
+            "charts": dashboard_charts(snapshot.figures),
         },
     )
 
