@@ -81,7 +81,6 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "template_partials",
     "csp",
     "axes",
     "django_filters",
