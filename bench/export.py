@@ -294,14 +294,15 @@ def child(slug: str, name: str) -> None:
     """Run one export to /dev/null and print its figures as JSON."""
     setup_django()
     from annotations.exports import export_chunks
-    from annotations.exports.rows import Progress
+    from annotations.exports.chunks import Progress, pausing_collections
     from annotations.models import Project
 
     project = Project.objects.select_related("rating_scale").get(slug=slug)
     progress = Progress()
     started = time.perf_counter()
     size = 0
-    with open(os.devnull, "w", encoding="utf-8") as sink:
+    # As a background export and the export command run it.
+    with open(os.devnull, "w", encoding="utf-8") as sink, pausing_collections():
         for chunk in export_chunks(project, name, None, progress):
             size += len(chunk)
             sink.write(chunk)

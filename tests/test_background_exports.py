@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from annotations import jobs as job_queue
-from annotations.exports import jobs
+from annotations.exports import chunks, jobs
 from annotations.exports.filters import ExportFilters
 from annotations.models import Export, Job, JobKind
 
@@ -64,9 +64,7 @@ def test_a_background_export_reports_progress_and_sha256(
 
 
 def test_progress_is_written_while_the_export_runs(project, annotator, small, monkeypatch):
-    from annotations.exports import rows
-
-    monkeypatch.setattr(rows, "CHUNK_SIZE", 1)
+    monkeypatch.setattr(chunks, "CHUNK_SIZE", 1)
     monkeypatch.setattr(jobs, "PROGRESS_EVERY", 1)
     export = jobs.request_export(project, annotator, "jsonl", ExportFilters())
     seen = []

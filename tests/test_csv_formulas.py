@@ -11,6 +11,7 @@ import pytest
 
 from annotations.audit import audit_log_lines
 from annotations.exports import csv as csv_format
+from annotations.exports import postgresql
 
 from .support.factories import AnnotationFactory, ClaimFactory, SourceFactory
 
@@ -83,7 +84,7 @@ def test_pythons_annotation_rows_neutralise_formula_cells(project, hostile_claim
 @pytest.mark.django_db
 def test_postgresqls_claim_rows_neutralise_formula_cells(project, hostile_claim):
     header = ",".join(csv_format.COLUMNS) + "\n"
-    written = "".join(csv_format.claim_rows_from_database(project))
+    written = "".join(postgresql.claim_rows(project))
     assert_claim_cells_are_inert(header + written)
     assert written == "".join(csv_format.claim_rows(project))
 
@@ -92,7 +93,7 @@ def test_postgresqls_claim_rows_neutralise_formula_cells(project, hostile_claim)
 @pytest.mark.django_db
 def test_postgresqls_annotation_rows_neutralise_formula_cells(project, hostile_claim):
     header = ",".join(csv_format.ANNOTATION_COLUMNS) + "\n"
-    written = "".join(csv_format.annotation_rows_from_database(project))
+    written = "".join(postgresql.annotation_rows(project))
     assert_annotation_cells_are_inert(header + written)
     assert written == "".join(csv_format.annotation_rows(project))
 

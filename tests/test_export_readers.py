@@ -11,10 +11,10 @@ import orjson
 import pytest
 from django.db import transaction
 
-from annotations.exports import FORMATS, export_chunks, rows
+from annotations.exports import FORMATS, chunks, export_chunks, postgresql, rows
 from annotations.exports import csv as csv_format
+from annotations.exports.chunks import can_read_in_threads, collections_paused, read_in_threads
 from annotations.exports.filters import ExportFilters
-from annotations.exports.rows import can_read_in_threads, collections_paused, read_in_threads
 from annotations.models import Annotation, Claim, Document, Review, Source
 
 from .support.dataset_project import build_small_project, expected
@@ -28,8 +28,8 @@ def slow_reader(first: int, last: int) -> list[dict]:
 
 def test_chunks_come_through_in_order():
     bounds = ((n * 10, n * 10 + 9) for n in range(50))
-    chunks = list(read_in_threads(bounds, slow_reader, readers=3))
-    assert [row["id"] for chunk in chunks for row in chunk] == list(range(500))
+    read = list(read_in_threads(bounds, slow_reader, readers=3))
+    assert [row["id"] for chunk in read for row in chunk] == list(range(500))
 
 
 def test_an_error_while_reading_is_raised_to_the_writer():
@@ -38,11 +38,11 @@ def test_an_error_while_reading_is_raised_to_the_writer():
             raise ValueError("the database went away")
         return [{"id": first}]
 
-    chunks = read_in_threads(iter([(0, 9), (10, 19), (20, 29), (30, 39)]), read, readers=2)
-    assert next(chunks) == [{"id": 0}]
-    assert next(chunks) == [{"id": 10}]
+    stream = read_in_threads(iter([(0, 9), (10, 19), (20, 29), (30, 39)]), read, readers=2)
+    assert next(stream) == [{"id": 0}]
+    assert next(stream) == [{"id": 10}]
     with pytest.raises(ValueError, match="went away"):
-        next(chunks)
+        next(stream)
 
 
 def test_a_writer_that_stops_early_stops_the_readers():
@@ -53,9 +53,9 @@ def test_a_writer_that_stops_early_stops_the_readers():
             asked.append(n)
             yield n, n
 
-    chunks = read_in_threads(bounds(), lambda first, last: [{"id": first}], readers=2)
-    assert next(chunks) == [{"id": 0}]
-    chunks.close()  # joins the reader threads
+    stream = read_in_threads(bounds(), lambda first, last: [{"id": first}], readers=2)
+    assert next(stream) == [{"id": 0}]
+    stream.close()  # joins the reader threads
     assert len(asked) <= 4
     assert not [t for t in threading.enumerate() if t.name.startswith("export-reader")]
 
@@ -85,10 +85,10 @@ def test_every_format_is_the_same_read_in_threads(
     name, project, annotator, second_annotator, editor, monkeypatch
 ):
     ids = build_small_project(project, annotator, second_annotator, editor)
-    monkeypatch.setattr(rows, "CHUNK_SIZE", 2)  # several chunks from the small project
+    monkeypatch.setattr(chunks, "CHUNK_SIZE", 2)  # several chunks from the small project
     assert can_read_in_threads()
     threaded = "".join(export_chunks(project, name))
-    monkeypatch.setattr(rows, "can_read_in_threads", lambda: False)
+    monkeypatch.setattr(chunks, "can_read_in_threads", lambda: False)
     assert threaded == "".join(export_chunks(project, name))
     if name == "csv":
         assert threaded == expected("small.csv", ids)
@@ -110,11 +110,11 @@ def test_the_json_postgresql_builds_is_what_orjson_writes(
     Review.objects.filter(claim__project=project).update(comment=awkward)
     Review.objects.filter(claim__project=project).update(annotation=None)
 
-    claims = rows.filtered_claims(project)
+    claims = chunks.filtered_claims(project)
     first, last = claims.order_by("id")[0].id, claims.order_by("-id")[0].id
     parts = {"annotations": True, "sources": True, "reviews": True, "document_text": True}
-    built = rows.chunk_reader(claims, as_json=True, **parts)(first, last)
-    read = rows.chunk_reader(claims, **parts)(first, last)
+    built = rows.ChunkReader(claims, as_json=True, **parts).read(first, last)
+    read = rows.ChunkReader(claims, **parts).read(first, last)
     assert isinstance(built[0]["annotations"], orjson.Fragment)
     assert len(built) == len(read) == 4
     for from_database, from_python in zip(built, read, strict=True):
@@ -144,13 +144,13 @@ def test_the_csv_postgresql_writes_is_what_python_writes(
     Document.objects.filter(project=project).update(title="", url='https://x.test/"a,b"')
 
     from_python = "".join(csv_format.claim_rows(project))
-    progress = rows.Progress()
-    from_database = "".join(csv_format.claim_rows_from_database(project, progress=progress))
+    progress = chunks.Progress()
+    from_database = "".join(postgresql.claim_rows(project, progress=progress))
     assert from_database == from_python
     assert progress.read == progress.written == 4
     assert "0.1000" in from_python  # 0.10005 is a little under it as a float
     filtered = ExportFilters.from_params({"status": "approved"})
-    assert "".join(csv_format.claim_rows_from_database(project, filtered)) == "".join(
+    assert "".join(postgresql.claim_rows(project, filtered)) == "".join(
         csv_format.claim_rows(project, filtered)
     )
 
@@ -176,8 +176,8 @@ def test_the_annotations_csv_postgresql_writes_is_what_python_writes(
     Source.objects.filter(annotation=annotations[1]).delete()
 
     from_python = "".join(csv_format.annotation_rows(project))
-    progress = rows.Progress()
-    from_database = "".join(csv_format.annotation_rows_from_database(project, progress=progress))
+    progress = chunks.Progress()
+    from_database = "".join(postgresql.annotation_rows(project, progress=progress))
     assert from_database == from_python
     assert progress.read == 4  # claims
     assert progress.written == annotations.count()

@@ -12,8 +12,8 @@ from django.http import StreamingHttpResponse
 from ..models import Project
 from . import averitec, claimreview, fever, jsonl, liar
 from . import csv as csv_format
+from .chunks import Progress
 from .filters import ExportFilters
-from .rows import Progress
 
 
 class Format(NamedTuple):

@@ -15,8 +15,9 @@ import orjson
 
 from ..errors import InvalidInput
 from ..models import FeverLabel, Project, Stance
+from .chunks import Progress
 from .filters import ExportFilters
-from .rows import Progress, Row, claim_day, iter_claims
+from .rows import Row, claim_day, iter_claims
 
 SUPPORTED = "Supported"
 REFUTED = "Refuted"

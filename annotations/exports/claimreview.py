@@ -12,8 +12,9 @@ from django.conf import settings
 
 from ..errors import InvalidInput
 from ..models import ClaimStatus, Project, RatingLabel, RatingScale
+from .chunks import Progress, filtered_claims
 from .filters import ExportFilters
-from .rows import Progress, Row, claim_day, filtered_claims, iso, iter_claims, review_day
+from .rows import Row, claim_day, iso, iter_claims, review_day
 
 
 def site_url(project: Project) -> str:

@@ -18,8 +18,9 @@ from typing import Any
 import orjson
 
 from ..models import FeverLabel, Project, Source
+from .chunks import Progress
 from .filters import ExportFilters
-from .rows import Progress, Row, iter_claims
+from .rows import Row, iter_claims
 
 # A source that says the opposite of the verdict is not evidence for it.
 OPPOSING = {

@@ -23,8 +23,8 @@ from ..audit import record_event, snapshot
 from ..errors import InvalidInput
 from ..models import Export, Job, Project
 from . import FORMATS, check_export, export_chunks, filename_for
+from .chunks import Progress, count_claims, pausing_collections
 from .filters import ExportFilters
-from .rows import Progress, count_claims
 
 # Progress is written at most this often (in claims), one small UPDATE each time.
 PROGRESS_EVERY = 5000
@@ -80,7 +80,8 @@ def run_export(export: Export, job: Job) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     name = f"exports/{project.pk}/{export.pk}-{filename_for(project, export.format)}"
     try:
-        with path.open("wb") as handle:
+        # A worker process exports and does nothing else meanwhile.
+        with path.open("wb") as handle, pausing_collections():
             for chunk in export_chunks(project, export.format, filters, progress):
                 data = chunk.encode("utf-8")
                 digest.update(data)

@@ -15,8 +15,9 @@ from typing import Any
 import orjson
 
 from ..models import Project, RatingLabel
+from .chunks import Progress
 from .filters import ExportFilters
-from .rows import Progress, Row, iso, iter_claims
+from .rows import Row, iso, iter_claims
 
 FORMAT_VERSION = 1
 
@@ -76,8 +77,8 @@ def claim_record(row: Row, labels: dict[str, RatingLabel]) -> dict[str, Any]:
         "review_url": row["review_url"],
         "review_date": iso(row["review_date"]),
         "metadata": row["metadata"],
-        # As rows.ANNOTATION_FIELDS, rows.REVIEW_FIELDS and rows.COMMENT_FIELDS read them (on PostgreSQL, as
-        # JSON text the database built: rows.json_parts_sql).
+        # As fields.ANNOTATION_FIELDS, REVIEW_FIELDS and COMMENT_FIELDS name them (on
+        # PostgreSQL, as JSON text the database built: postgresql.json_parts_sql).
         "annotations": row["annotations"],
         "reviews": row["reviews"],
         "comments": row["comments"],

@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from django.db.models import Count
 
 from ..models import ClaimStatus, Project
+from .chunks import Progress
 from .filters import ExportFilters
-from .rows import Progress, iter_claims
+from .rows import iter_claims
 
 # LIAR label -> six-point key, and back.
 LIAR_TO_KEY = {

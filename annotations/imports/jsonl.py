@@ -8,7 +8,7 @@ from collections.abc import Container, Iterable, Iterator
 from typing import Any
 
 from ..errors import InvalidInput
-from ..exports.rows import COMMENT_FIELDS, REVIEW_FIELDS, SOURCE_FIELDS
+from ..exports.fields import COMMENT_FIELDS, REVIEW_FIELDS, SOURCE_FIELDS
 from ..json_input import load_json
 from ..models import Annotation, Claim, ClaimStatus, Review, Source, Stance
 from .records import (

@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ... import exports
 from ...errors import InvalidInput
+from ...exports.chunks import Progress, pausing_collections
 from ...exports.filters import ExportFilters
-from ...exports.rows import Progress
 from ...models import Project
 
 
@@ -43,12 +43,13 @@ class Command(BaseCommand):
             chunks = exports.export_chunks(project_obj, format, filters, progress)
         except InvalidInput as exc:
             raise CommandError(str(exc)) from None
-        if output == "-":
-            for chunk in chunks:
-                sys.stdout.write(chunk)
-            sys.stdout.flush()
-            return
-        write_output(chunks, Path(output))
+        with pausing_collections():  # a command of its own: nothing else runs meanwhile
+            if output == "-":
+                for chunk in chunks:
+                    sys.stdout.write(chunk)
+                sys.stdout.flush()
+                return
+            write_output(chunks, Path(output))
         self.stderr.write(
             self.style.SUCCESS(
                 f"Wrote {output}: {progress.written} records from {progress.read} claims"
