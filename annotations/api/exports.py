@@ -13,10 +13,11 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from .. import access
-from ..exports import FORMATS, streaming_response
+from ..exports import FORMATS
 from ..exports.filters import FILTER_NAMES, ExportFilters
-from ..exports.jobs import export_file_response, request_export
+from ..exports.jobs import request_export
 from ..models import Export, JobState
+from ..views.exports import download_response, export_file_response
 from .serializers import StrictSerializer
 
 
@@ -38,7 +39,7 @@ class ProjectExport(APIView):
         if name not in FORMATS:
             raise Http404(f"Unknown format {name!r}.")
         filters = ExportFilters.from_params(request.query_params)
-        return streaming_response(project, name, filters)
+        return download_response(project, name, filters)
 
 
 class ExportSerializer(serializers.ModelSerializer):

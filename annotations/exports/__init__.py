@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-from django.http import StreamingHttpResponse
-
 from ..models import Project
 from . import averitec, claimreview, fever, jsonl, liar
 from . import csv as csv_format
@@ -76,14 +74,3 @@ def export_chunks(
 
 def filename_for(project: Project, name: str) -> str:
     return f"{project.slug}.{FORMATS[name].extension}"
-
-
-def streaming_response(
-    project: Project, name: str, filters: ExportFilters | None = None
-) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        (chunk.encode("utf-8") for chunk in export_chunks(project, name, filters)),
-        content_type=f"{FORMATS[name].content_type}; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename_for(project, name)}"'
-    return response

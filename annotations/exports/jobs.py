@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import FileResponse
 from django.utils import timezone
 
 from .. import jobs
@@ -112,16 +111,3 @@ def prune_exports(days: int | None = None) -> int:
         export.delete()  # its file goes with it (models.delete_export_file)
         count += 1
     return count
-
-
-def export_file_response(export: Export) -> FileResponse:
-    """The finished export's file as a download. Callers have checked membership."""
-    project = export.project
-    response = FileResponse(
-        default_storage.open(export.file, "rb"),
-        as_attachment=True,
-        filename=filename_for(project, export.format),
-        content_type=FORMATS[export.format].content_type,
-    )
-    response["X-Content-SHA256"] = export.sha256
-    return response

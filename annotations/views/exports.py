@@ -5,17 +5,45 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import access, exports
 from ..errors import InvalidInput
-from ..exports.jobs import export_file_response, request_export
+from ..exports.filters import ExportFilters
+from ..exports.jobs import request_export
 from ..forms import ExportForm, ImportForm
 from ..imports import DatasetErrors, import_dataset
 from ..models import ClaimStatus, Export, JobState, Membership, Project
+
+
+def download_response(
+    project: Project, name: str, filters: ExportFilters | None = None
+) -> StreamingHttpResponse:
+    """The export in format `name`, streamed as a download while it is written (the page
+    and the API). A format that refuses the project raises InvalidInput first."""
+    response = StreamingHttpResponse(
+        (chunk.encode("utf-8") for chunk in exports.export_chunks(project, name, filters)),
+        content_type=f"{exports.FORMATS[name].content_type}; charset=utf-8",
+    )
+    filename = exports.filename_for(project, name)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def export_file_response(export: Export) -> FileResponse:
+    """A finished background export's file as a download. Callers have checked membership."""
+    response = FileResponse(
+        default_storage.open(export.file, "rb"),
+        as_attachment=True,
+        filename=exports.filename_for(export.project, export.format),
+        content_type=exports.FORMATS[export.format].content_type,
+    )
+    response["X-Content-SHA256"] = export.sha256
+    return response
 
 
 def render_page(
@@ -81,7 +109,7 @@ def export_page(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return render_page(request, project, membership, form=form, status=400)
     try:
-        return exports.streaming_response(project, form.cleaned_data["format"], form.filters())
+        return download_response(project, form.cleaned_data["format"], form.filters())
     except InvalidInput as exc:
         form.add_error("format", exc.message)
         return render_page(request, project, membership, form=form, status=400)
