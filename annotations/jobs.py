@@ -89,7 +89,7 @@ def record_extracted(documents: Iterable[Document]) -> None:
     """Documents that arrive with their claims (imported datasets) need no extraction:
     their extraction job is recorded as done."""
     now = timezone.now()
-    Job.objects.bulk_create(
+    insert_objects(
         [
             Job(
                 kind=JobKind.EXTRACT,
@@ -107,7 +107,7 @@ def record_fetched(sources: Iterable[Source], project: Project) -> None:
     """Sources that arrive with their archived page (imported datasets): their archiving
     job is recorded as done."""
     now = timezone.now()
-    Job.objects.bulk_create(
+    insert_objects(
         [
             Job(
                 kind=JobKind.FETCH,
