@@ -137,7 +137,7 @@ def test_members_download_from_the_page(
 def test_it_rejects_an_unknown_format(api, project, editor):
     response = request(api, editor, project, format="xml")
     assert response.status_code == 400
-    assert "format" in response.json()
+    assert response.json()["field"] == "format"
 
 
 def test_it_rejects_other_projects(api, project, stranger):
