@@ -254,7 +254,7 @@ REST_FRAMEWORK = {
     # pages need inline styles that the Content-Security-Policy refuses.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "annotations.api.pagination.LimitOffset",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "annotations.api.errors.handle_exception",
     # DRF's JSON parser with the nesting of a body bounded (annotations.json_input).

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -13,10 +12,11 @@ from .. import access
 from ..claims import update_claim
 from ..models import Claim
 from .filters import ClaimFilter
+from .pagination import Cursor
 from .serializers import ClaimSerializer, ClaimUpdateSerializer
 
 
-class ClaimPagination(CursorPagination):
+class ClaimPagination(Cursor):
     ordering = ("document_id", "start", "id")
     page_size = 100
     page_size_query_param = "page_size"

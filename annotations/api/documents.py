@@ -6,7 +6,6 @@ from __future__ import annotations
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,6 +14,7 @@ from .. import access
 from ..ingest import DocumentInput, create_document, create_documents, parse_file
 from ..models import Document, Project
 from .filters import DocumentFilter
+from .pagination import Cursor
 from .parsers import JSONParser
 from .serializers import (
     DocumentInputSerializer,
@@ -23,7 +23,7 @@ from .serializers import (
 )
 
 
-class DocumentPagination(CursorPagination):
+class DocumentPagination(Cursor):
     """Keyset pages, newest document first: any page costs what the first does, however
     deep (an offset would read and skip every document before it). The number of matching
     documents comes only on request (`count=true`): counting reads them all."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +21,11 @@ from ..models import Export, JobState
 from ..views.exports import download_response, export_file_response
 from .serializers import StrictSerializer
 
+# An export answers in its format's own media type.
+FILE_RESPONSES = {
+    (200, media_type): bytes for media_type in sorted({f.content_type for f in FORMATS.values()})
+}
+
 
 class ProjectExport(APIView):
     """The project's claims as a streamed file, whatever its size."""
@@ -29,7 +35,7 @@ class ProjectExport(APIView):
             OpenApiParameter("format", str, enum=list(FORMATS)),
             *[OpenApiParameter(name, str) for name in FILTER_NAMES],
         ],
-        responses={(200, "application/octet-stream"): bytes},
+        responses=FILE_RESPONSES,
     )
     def get(self, request: Request, slug: str) -> StreamingHttpResponse:
         # Exports hold every annotator's verdicts, which annotators may not see (blind
@@ -143,7 +149,12 @@ class ExportDetail(generics.RetrieveAPIView):
 
 
 class ExportDownload(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(
+        responses={
+            **FILE_RESPONSES,
+            409: OpenApiResponse(OpenApiTypes.OBJECT, description="The export is not ready."),
+        }
+    )
     def get(self, request: Request, pk: int) -> FileResponse | Response:
         export = get_export_for_user(request.user, pk)
         if export.job.state != JobState.DONE:

@@ -70,7 +70,7 @@ class AuditLog(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("format", str, enum=list(AUDIT_FORMATS))],
-        responses={(200, "application/x-ndjson"): bytes},
+        responses={(200, media_type): bytes for media_type in AUDIT_FORMATS.values()},
     )
     def get(self, request: Request, slug: str) -> StreamingHttpResponse:
         project, _ = access.get_project_for_user(request.user, slug, review=True)
