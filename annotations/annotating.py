@@ -20,6 +20,7 @@ from .models import (
     Claim,
     ClaimReservation,
     ClaimStatus,
+    Job,
     Source,
     Stance,
     in_queue_sql,
@@ -78,14 +79,71 @@ def clean_sources(raw_sources: list[dict[str, Any]]) -> list[dict[str, str]]:
     return cleaned
 
 
-def annotation_state(annotation: Annotation) -> dict[str, Any]:
-    """The annotation with its sources, as recorded in the audit trail and sent on conflict."""
+def annotation_snapshot(annotation: Annotation) -> dict[str, Any]:
+    """The annotation with its sources, as the audit trail records it."""
     values = snapshot(annotation)
     values["sources"] = [
         {name: getattr(source, name) for name in sorted(SOURCE_FIELDS)}
         for source in annotation.sources.all()
     ]
     return values
+
+
+def annotation_state(annotation: Annotation) -> dict[str, Any]:
+    """The annotation as its annotator sees it, JSON-ready: one shape for the desk page, the
+    API and the reply to a stale edit (409), so the desk takes any of them as it is.
+    `claim_status` is the claim's status once this annotation is saved (a draft starts the
+    claim, the last submission moves it to review): the desk shows it without asking again."""
+    return {
+        "id": annotation.pk,
+        "claim": annotation.claim_id,
+        "claim_status": annotation.claim.status,
+        "annotator": annotation.annotator.username,
+        "stance": annotation.stance,
+        "verdict": annotation.verdict,
+        "rationale": annotation.rationale,
+        "checkworthy": annotation.checkworthy,
+        "state": annotation.state,
+        "version": annotation.version,
+        "guideline_version": annotation.guideline_version,
+        "sources": [source_state(source) for source in annotation.sources.all()],
+        "created_at": json_time(annotation.created_at),
+        "updated_at": json_time(annotation.updated_at),
+        "submitted_at": json_time(annotation.submitted_at),
+    }
+
+
+def source_state(source: Source) -> dict[str, Any]:
+    """A cited source, with where the archiving of its page stands: null for a source that
+    is not archived here (imported with its annotation)."""
+    try:
+        job = source.fetch_job
+    except Job.DoesNotExist:
+        job = None
+    return {
+        "id": source.pk,
+        "position": source.position,
+        "url": source.url,
+        "title": source.title,
+        "publisher": source.publisher,
+        "quote": source.quote,
+        "stance": source.stance,
+        "question": source.question,
+        "answer": source.answer,
+        "published_at": json_time(source.published_at),
+        "snapshot_sha256": source.snapshot_sha256,
+        "fetched_at": json_time(source.fetched_at),
+        "fetch_status": job.state if job else None,
+        "fetch_error": job.error if job else "",
+    }
+
+
+def json_time(moment: datetime.datetime | None) -> str | None:
+    """A time as the API writes it: ISO 8601 in the server's time zone, UTC as `Z`."""
+    if moment is None:
+        return None
+    text = timezone.localtime(moment).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def claim_status_change(claim: Claim, actor) -> AuditEvent | None:
@@ -199,7 +257,7 @@ def save_annotation(
             annotation.claim = claim
             if version != annotation.version:
                 raise StaleVersion(annotation, annotation.version)
-            before = annotation_state(annotation)
+            before = annotation_snapshot(annotation)
             previous_sources = list(annotation.sources.all())
             was_submitted = annotation.state == Annotation.State.SUBMITTED
 
@@ -225,7 +283,7 @@ def save_annotation(
                 annotation,
                 action,
                 before=before,
-                after=annotation_state(annotation),
+                after=annotation_snapshot(annotation),
                 project=project,
             )
         ]

@@ -155,3 +155,21 @@ def test_the_desk_shows_what_was_checked_before(client, project, annotator):
         }
     ]
     assert 'id="claim-matches"' in response.content.decode()
+
+
+def test_the_desk_the_api_and_a_stale_edit_show_one_annotation_state(
+    client, api, project, annotator
+):
+    claim = ClaimFactory(document=DocumentFactory(project=project))
+    annotation = AnnotationFactory(claim=claim, annotator=annotator, checkworthy=True)
+    SourceFactory(annotation=annotation, url="https://archived.example.org/", fetch_status="done")
+    SourceFactory(annotation=annotation, url="https://pending.example.org/", fetch_status="failed")
+    client.force_login(annotator)
+    on_desk = desk_data(client.get(f"/documents/{claim.document_id}/"))["annotations"]
+    from_api = api(annotator).get(f"/api/claims/{claim.pk}/annotation/").json()
+    stale = api(annotator).put(
+        f"/api/claims/{claim.pk}/annotation/", {"verdict": "true", "version": 0}, format="json"
+    )
+    assert stale.status_code == 409
+    assert on_desk[str(claim.pk)] == from_api == stale.json()["current"]
+    assert [source["fetch_status"] for source in from_api["sources"]] == ["done", "failed"]

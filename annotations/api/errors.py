@@ -12,6 +12,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from ..annotating import annotation_state
 from ..bad_requests import CONSTRAINT_MESSAGE, STORE_MESSAGE, constraint_field
 from ..errors import Busy, InvalidInput, NotAllowed, StaleVersion, TooLarge
 from ..imports import LISTED, DatasetErrors, error_dict
@@ -19,10 +20,10 @@ from ..models import Annotation, Claim
 
 
 def current_state(obj) -> dict | None:
-    from .serializers import AnnotationSerializer, ClaimSerializer
+    from .serializers import ClaimSerializer
 
     if isinstance(obj, Annotation):
-        return AnnotationSerializer(obj).data
+        return annotation_state(obj)
     if isinstance(obj, Claim):
         return ClaimSerializer(obj).data
     return None

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from ..annotating import annotation_state
 from ..models import (
     Annotation,
     Claim,
@@ -251,6 +252,11 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "submitted_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, annotation: Annotation) -> dict:
+        # The shape the desk page and the 409 reply give too; the fields above describe it.
+        state = annotation_state(annotation)
+        return {name: state[name] for name in self.Meta.fields}
 
 
 class AnnotationInputSerializer(StrictSerializer):

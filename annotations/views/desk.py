@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import access, queue
-from ..api.serializers import AnnotationSerializer
+from ..annotating import annotation_state
 from ..guidelines import current_guideline_version, render_guidelines
 from ..highlight import segment_text
 from ..models import (
@@ -105,9 +105,7 @@ def desk_data(document: Document, claims: list[Claim], user, current_id: int | N
         "statuses": dict(ClaimStatus.choices),
         "claims": [claim_data(claim, readable) for claim in claims],
         "returned": returned_to(claims, mine, user),
-        # One serializer for all: building its fields once per annotation costs more than
-        # the whole page otherwise.
-        "annotations": {a["claim"]: a for a in AnnotationSerializer(mine, many=True).data},
+        "annotations": {annotation.claim_id: annotation_state(annotation) for annotation in mine},
         "urls": {
             "next": reverse("api:queue-next", args=[project.slug]),
             "add_claim": reverse("api:document-claims", args=[document.pk]),
