@@ -41,130 +41,196 @@ def review_claim(
     version: int | None = None,
     lock: bool = False,
 ) -> Review:
-    """Record an editor's decision on a claim and apply it.
-
-    approve: the claim takes the verdict of the chosen annotation, or the one all
-    annotators agree on. override: the editor's own verdict. return: the claim goes back
-    with the editor's comment to the annotator of `annotation_id`, or to all its annotators,
-    their submissions reopened as drafts. `lock` locks an approved or overridden verdict
-    against further review until someone reopens it."""
-    if action not in Review.Action.values:
-        raise InvalidInput(
-            f"Unknown action {action!r}; use one of {', '.join(Review.Action.values)}.",
-            field="action",
-        )
-    comment = (comment or "").strip()
-    with transaction.atomic():
-        # Two editors deciding the same claim at once: the second must see the first decision.
-        claim = (
-            Claim.objects.select_for_update()
-            .select_related("project__rating_scale")
-            .get(pk=claim.pk)
-        )
-        if version is not None and version != claim.version:
-            raise StaleVersion(claim, claim.version)
-        if claim.locked:
-            raise InvalidInput("This claim's verdict is locked; reopen it first.")
-        if lock and action == Review.Action.RETURN:
-            raise InvalidInput("Only an approved verdict can be locked.", field="lock")
-        allowed = (
-            (ClaimStatus.IN_REVIEW, ClaimStatus.APPROVED)
-            if action == Review.Action.OVERRIDE
-            else (ClaimStatus.IN_REVIEW,)
-        )
-        if claim.status not in allowed:
-            raise InvalidInput(
-                f"This claim is {claim.get_status_display().lower()}, not awaiting review."
-            )
-        submitted = list(claim.annotations.filter(state=Annotation.State.SUBMITTED))
-        before = snapshot(claim, DECISION_FIELDS)
-        chosen = None
-
-        if action == Review.Action.APPROVE:
-            if annotation_id is not None:
-                chosen = next((a for a in submitted if a.pk == annotation_id), None)
-                if chosen is None:
-                    raise InvalidInput(
-                        "That annotation is not a submitted annotation of this claim.",
-                        field="annotation",
-                    )
-                verdict = chosen.verdict
-            elif verdict:
-                verdict = check_verdict(claim, verdict)
-            else:
-                verdict = agreed_verdict(submitted)
-                if verdict is None:
-                    raise InvalidInput(
-                        "The annotators disagree: pick one annotation's verdict or override.",
-                        field="verdict",
-                    )
-                if len(submitted) == 1:
-                    chosen = submitted[0]
-            claim.status = ClaimStatus.APPROVED
-            claim.in_queue = False
-            claim.final_verdict = verdict
-            claim.final_rationale = rationale_for(verdict, submitted, chosen)
-            claim.review_comment = comment
-        elif action == Review.Action.OVERRIDE:
-            if not verdict:
-                raise InvalidInput("An override needs a verdict.", field="verdict")
-            verdict = check_verdict(claim, verdict)
-            claim.status = ClaimStatus.APPROVED
-            claim.in_queue = False
-            claim.final_verdict = verdict
-            # The editor's own verdict: her comment is its only rationale.
-            claim.final_rationale = comment
-            claim.review_comment = comment
-        else:
-            if not comment:
-                raise InvalidInput(
-                    "Say what the annotator should change: a comment is required.",
-                    field="comment",
-                )
-            verdict = ""
-            if annotation_id is not None:
-                chosen = next((a for a in submitted if a.pk == annotation_id), None)
-                if chosen is None:
-                    raise InvalidInput(
-                        "That annotation is not a submitted annotation of this claim.",
-                        field="annotation",
-                    )
-            for annotation in [chosen] if chosen else submitted:
-                annotation.state = Annotation.State.DRAFT
-                annotation.submitted_at = None
-                annotation.version = F("version") + 1
-                annotation.save(update_fields=["state", "submitted_at", "version", "updated_at"])
-                record_event(
-                    editor, annotation, "return", after={"state": "draft"}, project=claim.project
-                )
-            claim.status = ClaimStatus.IN_PROGRESS
-        claim.locked = lock
-
-        claim.version = F("version") + 1
-        claim.save()
-        if action == Review.Action.RETURN:
-            # The returned annotators' places are open again, for them (their drafts come
-            # first in their queues) or, once a reservation lapses, for others.
-            Claim.objects.filter(pk=claim.pk).refresh_in_queue(claim.project)
-        claim.refresh_from_db()
-        review = Review.objects.create(
-            claim=claim,
-            editor=editor,
-            action=action,
+    """Record an editor's decision on a claim, named by its action, and apply it: the page
+    and the API send the action as the editor chose it."""
+    if action == Review.Action.APPROVE:
+        return approve_claim(
+            claim,
+            editor,
             verdict=verdict,
             comment=comment,
-            annotation=chosen,
+            annotation_id=annotation_id,
+            version=version,
+            lock=lock,
         )
-        record_event(editor, review, "create", after=snapshot(review), project=claim.project)
-        record_event(
-            editor,
-            claim,
-            action,
-            before=before,
-            after=snapshot(claim, DECISION_FIELDS),
+    if action == Review.Action.OVERRIDE:
+        return override_claim(
+            claim, editor, verdict=verdict, comment=comment, version=version, lock=lock
         )
-        if claim.final_verdict:
-            jobs.queue_match(claim)
+    if action == Review.Action.RETURN:
+        if lock:
+            raise InvalidInput("Only an approved verdict can be locked.", field="lock")
+        return return_claim(
+            claim, editor, comment=comment, annotation_id=annotation_id, version=version
+        )
+    raise InvalidInput(
+        f"Unknown action {action!r}; use one of {', '.join(Review.Action.values)}.",
+        field="action",
+    )
+
+
+def approve_claim(
+    claim: Claim,
+    editor,
+    *,
+    verdict: str = "",
+    comment: str = "",
+    annotation_id: int | None = None,
+    version: int | None = None,
+    lock: bool = False,
+) -> Review:
+    """Approve the claim's verdict: the chosen annotation's, the one given, or the one all
+    annotators agree on. `lock` locks it against further review until someone reopens it."""
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        claim, submitted, before = load_for_decision(claim, version, (ClaimStatus.IN_REVIEW,))
+        chosen = chosen_annotation(submitted, annotation_id)
+        if chosen is not None:
+            verdict = chosen.verdict
+        elif verdict:
+            verdict = check_verdict(claim, verdict)
+        else:
+            verdict = agreed_verdict(submitted)
+            if verdict is None:
+                raise InvalidInput(
+                    "The annotators disagree: pick one annotation's verdict or override.",
+                    field="verdict",
+                )
+            if len(submitted) == 1:
+                chosen = submitted[0]
+        claim.status = ClaimStatus.APPROVED
+        claim.in_queue = False
+        claim.final_verdict = verdict
+        claim.final_rationale = rationale_for(verdict, submitted, chosen)
+        claim.review_comment = comment
+        claim.locked = lock
+        return record_decision(
+            claim, editor, Review.Action.APPROVE, before, verdict, comment, chosen
+        )
+
+
+def override_claim(
+    claim: Claim,
+    editor,
+    *,
+    verdict: str,
+    comment: str = "",
+    version: int | None = None,
+    lock: bool = False,
+) -> Review:
+    """Replace the annotators' verdict with the editor's own, on a claim in review or one
+    already approved. `lock` locks it against further review until someone reopens it."""
+    comment = (comment or "").strip()
+    allowed = (ClaimStatus.IN_REVIEW, ClaimStatus.APPROVED)
+    with transaction.atomic():
+        claim, _, before = load_for_decision(claim, version, allowed)
+        if not verdict:
+            raise InvalidInput("An override needs a verdict.", field="verdict")
+        verdict = check_verdict(claim, verdict)
+        claim.status = ClaimStatus.APPROVED
+        claim.in_queue = False
+        claim.final_verdict = verdict
+        # The editor's own verdict: her comment is its only rationale.
+        claim.final_rationale = comment
+        claim.review_comment = comment
+        claim.locked = lock
+        return record_decision(claim, editor, Review.Action.OVERRIDE, before, verdict, comment)
+
+
+def return_claim(
+    claim: Claim,
+    editor,
+    *,
+    comment: str,
+    annotation_id: int | None = None,
+    version: int | None = None,
+) -> Review:
+    """Send the claim back with the editor's comment to the annotator of `annotation_id`,
+    or to all its annotators: their submissions reopen as drafts."""
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        claim, submitted, before = load_for_decision(claim, version, (ClaimStatus.IN_REVIEW,))
+        if not comment:
+            raise InvalidInput(
+                "Say what the annotator should change: a comment is required.", field="comment"
+            )
+        chosen = chosen_annotation(submitted, annotation_id)
+        for annotation in [chosen] if chosen else submitted:
+            annotation.state = Annotation.State.DRAFT
+            annotation.submitted_at = None
+            annotation.version = F("version") + 1
+            annotation.save(update_fields=["state", "submitted_at", "version", "updated_at"])
+            record_event(
+                editor, annotation, "return", after={"state": "draft"}, project=claim.project
+            )
+        claim.status = ClaimStatus.IN_PROGRESS
+        claim.locked = False
+        return record_decision(claim, editor, Review.Action.RETURN, before, "", comment, chosen)
+
+
+def load_for_decision(
+    claim: Claim, version: int | None, allowed: tuple[str, ...]
+) -> tuple[Claim, list[Annotation], dict]:
+    """The claim, locked for an editor's decision, with its submitted annotations and its
+    decision fields as they were; refused when it is stale, locked or not in `allowed`."""
+    # Two editors deciding the same claim at once: the second must see the first decision.
+    claim = (
+        Claim.objects.select_for_update().select_related("project__rating_scale").get(pk=claim.pk)
+    )
+    if version is not None and version != claim.version:
+        raise StaleVersion(claim, claim.version)
+    if claim.locked:
+        raise InvalidInput("This claim's verdict is locked; reopen it first.")
+    if claim.status not in allowed:
+        raise InvalidInput(
+            f"This claim is {claim.get_status_display().lower()}, not awaiting review."
+        )
+    submitted = list(claim.annotations.filter(state=Annotation.State.SUBMITTED))
+    return claim, submitted, snapshot(claim, DECISION_FIELDS)
+
+
+def chosen_annotation(submitted: list[Annotation], annotation_id: int | None) -> Annotation | None:
+    """The submitted annotation the editor picked, if she picked one."""
+    if annotation_id is None:
+        return None
+    chosen = next((a for a in submitted if a.pk == annotation_id), None)
+    if chosen is None:
+        raise InvalidInput(
+            "That annotation is not a submitted annotation of this claim.", field="annotation"
+        )
+    return chosen
+
+
+def record_decision(
+    claim: Claim,
+    editor,
+    action: str,
+    before: dict,
+    verdict: str,
+    comment: str,
+    chosen: Annotation | None = None,
+) -> Review:
+    """Save the decided claim, with the Review row and the audit events that record it; a
+    final verdict is then matched against earlier checks."""
+    claim.version = F("version") + 1
+    claim.save()
+    if action == Review.Action.RETURN:
+        # The returned annotators' places are open again, for them (their drafts come
+        # first in their queues) or, once a reservation lapses, for others.
+        Claim.objects.filter(pk=claim.pk).refresh_in_queue(claim.project)
+    claim.refresh_from_db()
+    review = Review.objects.create(
+        claim=claim,
+        editor=editor,
+        action=action,
+        verdict=verdict,
+        comment=comment,
+        annotation=chosen,
+    )
+    record_event(editor, review, "create", after=snapshot(review), project=claim.project)
+    record_event(editor, claim, action, before=before, after=snapshot(claim, DECISION_FIELDS))
+    if claim.final_verdict:
+        jobs.queue_match(claim)
     return review
 
 
