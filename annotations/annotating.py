@@ -16,13 +16,15 @@ from .guidelines import current_guideline_number
 from .models import (
     QUEUE_STATUSES,
     Annotation,
+    AnnotationState,
     AuditEvent,
     Claim,
     ClaimReservation,
+    ClaimStance,
     ClaimStatus,
     Job,
     Source,
-    Stance,
+    SourceStance,
     in_queue_sql,
 )
 from .web_addresses import check_web_address
@@ -59,10 +61,10 @@ def clean_sources(raw_sources: list[dict[str, Any]]) -> list[dict[str, str]]:
         url = check_web_address(raw.get("url"), field=f"{where}.url")
         if not url:
             raise InvalidInput("is missing.", field=f"{where}.url")
-        stance = raw.get("stance") or Source.Stance.NEUTRAL
-        if stance not in Source.Stance.values:
+        stance = raw.get("stance") or SourceStance.NEUTRAL
+        if stance not in SourceStance.values:
             raise InvalidInput(
-                f"unknown stance {stance!r}; allowed: {', '.join(Source.Stance.values)}.",
+                f"unknown stance {stance!r}; allowed: {', '.join(SourceStance.values)}.",
                 field=f"{where}.stance",
             )
         cleaned.append(
@@ -155,7 +157,7 @@ def claim_status_change(claim: Claim, actor) -> AuditEvent | None:
     not yet saved, so the caller can record it together with its own."""
     if claim.status not in OPEN_STATUSES:
         return None
-    submitted = Q(state=Annotation.State.SUBMITTED)
+    submitted = Q(state=AnnotationState.SUBMITTED)
     counts = Annotation.objects.filter(claim=claim).aggregate(
         submitted=Count("id", filter=submitted),
         total=Count("id"),
@@ -215,9 +217,9 @@ def save_annotation(
     a different current version means someone (another tab) saved in between."""
     # Everything that needs no lock is checked before the transaction: on SQLite the
     # transaction holds the database's only write lock from its first statement.
-    if stance and stance not in Stance.values:
+    if stance and stance not in ClaimStance.values:
         raise InvalidInput(
-            f"Unknown stance {stance!r}; allowed: {', '.join(Stance.values)}.", field="stance"
+            f"Unknown stance {stance!r}; allowed: {', '.join(ClaimStance.values)}.", field="stance"
         )
     verdict = check_verdict(claim, verdict)
     cleaned_sources = clean_sources(sources or [])
@@ -259,13 +261,13 @@ def save_annotation(
                 raise StaleVersion(annotation, annotation.version)
             before = annotation_snapshot(annotation)
             previous_sources = list(annotation.sources.all())
-            was_submitted = annotation.state == Annotation.State.SUBMITTED
+            was_submitted = annotation.state == AnnotationState.SUBMITTED
 
         annotation.stance = stance
         annotation.verdict = verdict
         annotation.rationale = rationale or ""
         annotation.checkworthy = checkworthy
-        annotation.state = Annotation.State.SUBMITTED if submit else Annotation.State.DRAFT
+        annotation.state = AnnotationState.SUBMITTED if submit else AnnotationState.DRAFT
         annotation.submitted_at = timezone.now() if submit else None
         annotation.guideline_version = claim.guideline_number
         annotation.version += 1

@@ -7,14 +7,14 @@ from django.db.models import Q
 from .errors import InvalidInput
 from .models import (
     AveritecLabel,
+    ClaimStance,
     ClaimStatus,
     FeverLabel,
     Project,
     RatingScale,
-    Review,
+    ReviewAction,
     Role,
-    Source,
-    Stance,
+    SourceStance,
 )
 from .projects import SETTING_RANGES, check_export_settings, range_message
 from .web_addresses import validate_web_address
@@ -175,7 +175,7 @@ def verdict_choices(project: Project) -> list[tuple[str, str]]:
 
 
 class AnnotationForm(forms.Form):
-    stance = forms.ChoiceField(choices=[("", "—")] + Stance.choices, required=False)
+    stance = forms.ChoiceField(choices=[("", "—")] + ClaimStance.choices, required=False)
     verdict = forms.CharField(required=False, max_length=200)
     rationale = forms.CharField(
         required=False, strip=False, widget=forms.Textarea(attrs={"rows": 5})
@@ -199,14 +199,14 @@ class SourceForm(forms.Form):
     url = WebAddressField(max_length=2000, label="URL", assume_scheme="https")
     title = forms.CharField(max_length=500, required=False)
     quote = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    stance = forms.ChoiceField(choices=Source.Stance.choices, initial=Source.Stance.NEUTRAL)
+    stance = forms.ChoiceField(choices=SourceStance.choices, initial=SourceStance.NEUTRAL)
 
 
 SourceFormSet = forms.formset_factory(SourceForm, extra=0, can_delete=True)
 
 
 class ReviewForm(forms.Form):
-    action = forms.ChoiceField(choices=Review.Action.choices)
+    action = forms.ChoiceField(choices=ReviewAction.choices)
     verdict = forms.CharField(required=False, max_length=200)
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     annotation = forms.IntegerField(required=False)

@@ -457,7 +457,7 @@ class ClaimQuerySet(models.QuerySet):
 
         MIN <> MAX answers "more than one distinct value" with a plain hash aggregate,
         which PostgreSQL computes far faster than COUNT(DISTINCT ...)."""
-        submitted = Q(annotations__state="submitted")
+        submitted = Q(annotations__state=AnnotationState.SUBMITTED)
         return self.annotate(
             n_submitted=Count("annotations", filter=submitted),
             verdict_low=Min("annotations__verdict", filter=submitted),
@@ -578,7 +578,8 @@ class Claim(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="claim_span_not_empty"),
             models.CheckConstraint(
-                condition=Q(locked=False) | Q(status="approved"), name="only_approved_claims_lock"
+                condition=Q(locked=False) | Q(status=ClaimStatus.APPROVED),
+                name="only_approved_claims_lock",
             ),
             models.UniqueConstraint(
                 fields=["project", "public_id"], name="unique_claim_public_id_per_project"
@@ -664,8 +665,8 @@ class Claim(models.Model):
         return (
             self.status == ClaimStatus.IN_PROGRESS
             and annotation is not None
-            and annotation.state == Annotation.State.DRAFT
-            and self.last_action == Review.Action.RETURN
+            and annotation.state == AnnotationState.DRAFT
+            and self.last_action == ReviewAction.RETURN
             and self.return_target in (None, user.pk)
         )
 
@@ -768,11 +769,22 @@ class ClaimMatch(models.Model):
         return f"claim {self.claim_id} matches {self.matched_claim_id} ({self.score:.2f})"
 
 
-class Stance(models.TextChoices):
+class ClaimStance(models.TextChoices):
+    """What the evidence an annotator gathered says of the claim as a whole (AVeriTeC's
+    four labels), beside her verdict on the project's scale."""
+
     SUPPORTED = "supported", "Supported"
     REFUTED = "refuted", "Refuted"
     CONFLICTING = "conflicting", "Conflicting evidence"
     NOT_ENOUGH_EVIDENCE = "not_enough_evidence", "Not enough evidence"
+
+
+class SourceStance(models.TextChoices):
+    """What one cited source says of the claim."""
+
+    SUPPORTS = "supports", "Supports"
+    REFUTES = "refutes", "Refutes"
+    NEUTRAL = "neutral", "Neutral"
 
 
 class AnnotationQuerySet(models.QuerySet):
@@ -783,20 +795,23 @@ class AnnotationQuerySet(models.QuerySet):
         )
 
 
-class Annotation(models.Model):
-    class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
+class AnnotationState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
 
+
+class Annotation(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="annotations")
     annotator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations"
     )
-    stance = models.CharField(max_length=20, choices=Stance.choices, blank=True)
+    stance = models.CharField(max_length=20, choices=ClaimStance.choices, blank=True)
     verdict = models.CharField(max_length=200, blank=True)
     rationale = models.TextField(blank=True)
     checkworthy = models.BooleanField(null=True, blank=True)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    state = models.CharField(
+        max_length=10, choices=AnnotationState.choices, default=AnnotationState.DRAFT
+    )
     version = models.PositiveIntegerField(default=1)
     guideline_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -812,7 +827,7 @@ class Annotation(models.Model):
                 fields=["claim", "annotator"], name="one_annotation_per_claim_and_annotator"
             ),
             models.CheckConstraint(
-                condition=Q(state="draft") | Q(submitted_at__isnull=False),
+                condition=Q(state=AnnotationState.DRAFT) | Q(submitted_at__isnull=False),
                 name="submitted_annotation_has_time",
             ),
         ]
@@ -828,18 +843,15 @@ class Annotation(models.Model):
 
 
 class Source(models.Model):
-    class Stance(models.TextChoices):
-        SUPPORTS = "supports", "Supports"
-        REFUTES = "refutes", "Refutes"
-        NEUTRAL = "neutral", "Neutral"
-
     annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="sources")
     position = models.PositiveSmallIntegerField(default=0)
     url = models.URLField(max_length=2000)
     title = models.CharField(max_length=500, blank=True)
     publisher = models.CharField(max_length=200, blank=True)
     quote = models.TextField(blank=True)
-    stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.NEUTRAL)
+    stance = models.CharField(
+        max_length=10, choices=SourceStance.choices, default=SourceStance.NEUTRAL
+    )
     # AVeriTeC-style evidence: the question this source answers, and its answer.
     question = models.TextField(blank=True)
     answer = models.TextField(blank=True)
@@ -924,17 +936,18 @@ class GuidelineVersion(models.Model):
         return f"{self.project} guidelines v{self.number}"
 
 
-class Review(models.Model):
-    class Action(models.TextChoices):
-        APPROVE = "approve", "Approve"
-        RETURN = "return", "Return to annotator"
-        OVERRIDE = "override", "Override"
+class ReviewAction(models.TextChoices):
+    APPROVE = "approve", "Approve"
+    RETURN = "return", "Return to annotator"
+    OVERRIDE = "override", "Override"
 
+
+class Review(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="reviews")
     editor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
     )
-    action = models.CharField(max_length=10, choices=Action.choices)
+    action = models.CharField(max_length=10, choices=ReviewAction.choices)
     verdict = models.CharField(max_length=200, blank=True)
     comment = models.TextField(blank=True)
     # The annotation whose verdict an approval adopted, when there was a choice.
@@ -947,11 +960,11 @@ class Review(models.Model):
         ordering = ["claim_id", "created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(action="return") | ~Q(comment=""),
+                condition=~Q(action=ReviewAction.RETURN) | ~Q(comment=""),
                 name="returned_claim_has_comment",
             ),
             models.CheckConstraint(
-                condition=~Q(action="override") | ~Q(verdict=""),
+                condition=~Q(action=ReviewAction.OVERRIDE) | ~Q(verdict=""),
                 name="override_has_verdict",
             ),
         ]

@@ -10,7 +10,7 @@ from . import jobs
 from .annotating import check_verdict
 from .audit import record_event, snapshot
 from .errors import InvalidInput, StaleVersion
-from .models import Annotation, Claim, ClaimStatus, Review
+from .models import Annotation, AnnotationState, Claim, ClaimStatus, Review, ReviewAction
 
 
 def agreed_verdict(annotations: list[Annotation]) -> str | None:
@@ -43,7 +43,7 @@ def review_claim(
 ) -> Review:
     """Record an editor's decision on a claim, named by its action, and apply it: the page
     and the API send the action as the editor chose it."""
-    if action == Review.Action.APPROVE:
+    if action == ReviewAction.APPROVE:
         return approve_claim(
             claim,
             editor,
@@ -53,18 +53,18 @@ def review_claim(
             version=version,
             lock=lock,
         )
-    if action == Review.Action.OVERRIDE:
+    if action == ReviewAction.OVERRIDE:
         return override_claim(
             claim, editor, verdict=verdict, comment=comment, version=version, lock=lock
         )
-    if action == Review.Action.RETURN:
+    if action == ReviewAction.RETURN:
         if lock:
             raise InvalidInput("Only an approved verdict can be locked.", field="lock")
         return return_claim(
             claim, editor, comment=comment, annotation_id=annotation_id, version=version
         )
     raise InvalidInput(
-        f"Unknown action {action!r}; use one of {', '.join(Review.Action.values)}.",
+        f"Unknown action {action!r}; use one of {', '.join(ReviewAction.values)}.",
         field="action",
     )
 
@@ -105,7 +105,7 @@ def approve_claim(
         claim.review_comment = comment
         claim.locked = lock
         return record_decision(
-            claim, editor, Review.Action.APPROVE, before, verdict, comment, chosen
+            claim, editor, ReviewAction.APPROVE, before, verdict, comment, chosen
         )
 
 
@@ -134,7 +134,7 @@ def override_claim(
         claim.final_rationale = comment
         claim.review_comment = comment
         claim.locked = lock
-        return record_decision(claim, editor, Review.Action.OVERRIDE, before, verdict, comment)
+        return record_decision(claim, editor, ReviewAction.OVERRIDE, before, verdict, comment)
 
 
 def return_claim(
@@ -156,7 +156,7 @@ def return_claim(
             )
         chosen = chosen_annotation(submitted, annotation_id)
         for annotation in [chosen] if chosen else submitted:
-            annotation.state = Annotation.State.DRAFT
+            annotation.state = AnnotationState.DRAFT
             annotation.submitted_at = None
             annotation.version = F("version") + 1
             annotation.save(update_fields=["state", "submitted_at", "version", "updated_at"])
@@ -165,7 +165,7 @@ def return_claim(
             )
         claim.status = ClaimStatus.IN_PROGRESS
         claim.locked = False
-        return record_decision(claim, editor, Review.Action.RETURN, before, "", comment, chosen)
+        return record_decision(claim, editor, ReviewAction.RETURN, before, "", comment, chosen)
 
 
 def load_for_decision(
@@ -185,7 +185,7 @@ def load_for_decision(
         raise InvalidInput(
             f"This claim is {claim.get_status_display().lower()}, not awaiting review."
         )
-    submitted = list(claim.annotations.filter(state=Annotation.State.SUBMITTED))
+    submitted = list(claim.annotations.filter(state=AnnotationState.SUBMITTED))
     return claim, submitted, snapshot(claim, DECISION_FIELDS)
 
 
@@ -214,7 +214,7 @@ def record_decision(
     final verdict is then matched against earlier checks."""
     claim.version = F("version") + 1
     claim.save()
-    if action == Review.Action.RETURN:
+    if action == ReviewAction.RETURN:
         # The returned annotators' places are open again, for them (their drafts come
         # first in their queues) or, once a reservation lapses, for others.
         Claim.objects.filter(pk=claim.pk).refresh_in_queue(claim.project)
@@ -276,10 +276,10 @@ def returned_claims(project, user) -> QuerySet[Claim]:
         project.claims.filter(
             status=ClaimStatus.IN_PROGRESS,
             annotations__annotator=user,
-            annotations__state=Annotation.State.DRAFT,
+            annotations__state=AnnotationState.DRAFT,
         )
         .with_last_review()
-        .filter(last_action=Review.Action.RETURN)
+        .filter(last_action=ReviewAction.RETURN)
         .filter(Q(return_target__isnull=True) | Q(return_target=user.pk))
         .order_by("-returned_at", "id")
     )
@@ -321,7 +321,7 @@ def review_queue_page(
         total = project.claims.awaiting_review().count()
     offset = (max(page, 1) - 1) * size
     submitted = (
-        Annotation.objects.filter(state=Annotation.State.SUBMITTED)
+        Annotation.objects.filter(state=AnnotationState.SUBMITTED)
         .select_related("annotator")
         .with_sources()
         .order_by("submitted_at", "id")

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from .audit import claim_events
-from .models import AuditEvent, Claim, ClaimStatus, Source, Stance
+from .models import AuditEvent, Claim, ClaimStance, ClaimStatus, SourceStance
 
 
 @dataclass
@@ -66,7 +66,7 @@ class Labels:
 
 
 def stance_label(key: Any) -> str:
-    return dict(Stance.choices).get(key, text(key))
+    return dict(ClaimStance.choices).get(key, text(key))
 
 
 def status_label(key: Any) -> str:
@@ -75,7 +75,7 @@ def status_label(key: Any) -> str:
 
 def source_line(source: dict[str, Any]) -> str:
     title = source.get("title") or source.get("url", "")
-    stance = dict(Source.Stance.choices).get(source.get("stance"), "Neutral")
+    stance = dict(SourceStance.choices).get(source.get("stance"), "Neutral")
     line = f"{title} ({stance.lower()})"
     if source.get("title"):
         line += f" {source.get('url', '')}"

@@ -283,11 +283,11 @@ SPECTACULAR_SETTINGS = {
         "annotations.api.schema.document_errors",
     ],
     "ENUM_NAME_OVERRIDES": {
-        "ClaimStanceEnum": "annotations.models.Stance",
-        "SourceStanceEnum": "annotations.models.Source.Stance",
+        "ClaimStanceEnum": "annotations.models.ClaimStance",
+        "SourceStanceEnum": "annotations.models.SourceStance",
         # Every kind of background job shares one queued/running/done/failed set.
         "JobStatusEnum": "annotations.models.JobState",
-        "AnnotationStateEnum": "annotations.models.Annotation.State",
+        "AnnotationStateEnum": "annotations.models.AnnotationState",
         "ClaimStatusEnum": "annotations.models.ClaimStatus",
     },
 }

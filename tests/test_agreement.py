@@ -10,7 +10,7 @@ from django.utils import timezone
 from sklearn.metrics import cohen_kappa_score
 
 from annotations import agreement
-from annotations.models import Annotation, Role
+from annotations.models import AnnotationState, Role
 
 from .conftest import member
 from .support.factories import AnnotationFactory, ClaimFactory, DocumentFactory
@@ -116,7 +116,7 @@ def annotate_matrix(project, coders, matrix, stances=None, when=None):
                 annotator=user,
                 verdict=verdict,
                 stance=stances[c][u] if stances else "refuted",
-                state=Annotation.State.SUBMITTED,
+                state=AnnotationState.SUBMITTED,
                 submitted_at=when or timezone.now(),
             )
     return claims

@@ -7,14 +7,15 @@ from ..models import (
     Annotation,
     Claim,
     ClaimMatch,
+    ClaimStance,
     Document,
     JobState,
     Project,
     RatingLabel,
     RatingScale,
     Review,
+    ReviewAction,
     Source,
-    Stance,
 )
 from ..projects import SETTING_RANGES
 from ..web_addresses import MAX_LENGTH, validate_web_address
@@ -276,11 +277,11 @@ class AnnotationInputSerializer(StrictSerializer):
         return [dict(source) for source in value]
 
 
-STANCE_HELP = ", ".join(Stance.values)
+STANCE_HELP = ", ".join(ClaimStance.values)
 
 
 class ReviewInputSerializer(StrictSerializer):
-    action = serializers.ChoiceField(choices=Review.Action.choices)
+    action = serializers.ChoiceField(choices=ReviewAction.choices)
     verdict = serializers.CharField(required=False, allow_blank=True, default="")
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     annotation = serializers.IntegerField(required=False, allow_null=True, default=None)

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import orjson
 
 from ..errors import InvalidInput
-from ..models import FeverLabel, Project, Stance
+from ..models import ClaimStance, FeverLabel, Project
 from .chunks import Progress
 from .filters import ExportFilters
 from .rows import Row, claim_day, iter_claims
@@ -25,10 +25,10 @@ NOT_ENOUGH_EVIDENCE = "Not Enough Evidence"
 CONFLICTING = "Conflicting Evidence/Cherrypicking"
 
 STANCE_LABELS = {
-    Stance.SUPPORTED: SUPPORTED,
-    Stance.REFUTED: REFUTED,
-    Stance.NOT_ENOUGH_EVIDENCE: NOT_ENOUGH_EVIDENCE,
-    Stance.CONFLICTING: CONFLICTING,
+    ClaimStance.SUPPORTED: SUPPORTED,
+    ClaimStance.REFUTED: REFUTED,
+    ClaimStance.NOT_ENOUGH_EVIDENCE: NOT_ENOUGH_EVIDENCE,
+    ClaimStance.CONFLICTING: CONFLICTING,
 }
 
 # AVeriTeC's own vocabularies.
@@ -168,7 +168,11 @@ def averitec_label(fever_label: str, stances: list[str]) -> str | None:
         return REFUTED
     common = Counter(s for s in stances if s).most_common(1)
     if fever_label == FeverLabel.NOT_ENOUGH_INFO:
-        return CONFLICTING if common and common[0][0] == Stance.CONFLICTING else NOT_ENOUGH_EVIDENCE
+        return (
+            CONFLICTING
+            if common and common[0][0] == ClaimStance.CONFLICTING
+            else NOT_ENOUGH_EVIDENCE
+        )
     return STANCE_LABELS.get(common[0][0]) if common else None
 
 

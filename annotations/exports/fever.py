@@ -17,15 +17,15 @@ from typing import Any
 
 import orjson
 
-from ..models import FeverLabel, Project, Source
+from ..models import FeverLabel, Project, SourceStance
 from .chunks import Progress
 from .filters import ExportFilters
 from .rows import Row, iter_claims
 
 # A source that says the opposite of the verdict is not evidence for it.
 OPPOSING = {
-    FeverLabel.SUPPORTS: Source.Stance.REFUTES,
-    FeverLabel.REFUTES: Source.Stance.SUPPORTS,
+    FeverLabel.SUPPORTS: SourceStance.REFUTES,
+    FeverLabel.REFUTES: SourceStance.SUPPORTS,
 }
 _FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
 

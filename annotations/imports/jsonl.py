@@ -10,7 +10,14 @@ from typing import Any
 from ..errors import InvalidInput
 from ..exports.fields import COMMENT_FIELDS, REVIEW_FIELDS, SOURCE_FIELDS
 from ..json_input import load_json
-from ..models import Annotation, Claim, ClaimStatus, Review, Source, Stance
+from ..models import (
+    AnnotationState,
+    Claim,
+    ClaimStance,
+    ClaimStatus,
+    ReviewAction,
+    SourceStance,
+)
 from .records import (
     NAME_LENGTH,
     AnnotationRecord,
@@ -73,10 +80,10 @@ ANNOTATION_KEYS = {
 SOURCE_TEXT_FIELDS = ("title", "publisher", "quote", "question", "answer", "snapshot_sha256")
 SOURCE_KEYS = {*SOURCE_FIELDS, "snapshot_text"}
 # The choices, listed once: `.values` builds a new list at every call, for every line.
-SOURCE_STANCES = Source.Stance.values
-ANNOTATION_STATES = Annotation.State.values
-ANNOTATION_STANCES = ["", *Stance.values]
-REVIEW_ACTIONS = Review.Action.values
+SOURCE_STANCES = SourceStance.values
+ANNOTATION_STATES = AnnotationState.values
+ANNOTATION_STANCES = ["", *ClaimStance.values]
+REVIEW_ACTIONS = ReviewAction.values
 CLAIM_ORIGINS = Claim.Origin.values
 CLAIM_STATUSES = ClaimStatus.values
 
@@ -111,7 +118,7 @@ def parse_source(raw: Any, where: str, line: int) -> dict[str, Any]:
     if not source["url"]:
         raise InvalidInput("is missing.", field=f"{where}.url", line=line)
     source["stance"] = choice_field(
-        raw.get("stance"), f"{where}.stance", line, SOURCE_STANCES, Source.Stance.NEUTRAL
+        raw.get("stance"), f"{where}.stance", line, SOURCE_STANCES, SourceStance.NEUTRAL
     )
     source["published_at"] = datetime_field(raw.get("published_at"), f"{where}.published_at", line)
     source["fetched_at"] = datetime_field(raw.get("fetched_at"), f"{where}.fetched_at", line)
@@ -124,7 +131,7 @@ def parse_annotation(raw: Any, where: str, line: int) -> AnnotationRecord:
     refuse_unknown(raw, ANNOTATION_KEYS, where, line)
     state = choice_field(raw.get("state"), f"{where}.state", line, ANNOTATION_STATES, "draft")
     submitted_at = datetime_field(raw.get("submitted_at"), f"{where}.submitted_at", line)
-    if state == Annotation.State.SUBMITTED and submitted_at is None:
+    if state == AnnotationState.SUBMITTED and submitted_at is None:
         raise InvalidInput(
             "a submitted annotation needs it.", field=f"{where}.submitted_at", line=line
         )
@@ -168,9 +175,9 @@ def parse_review(raw: Any, where: str, line: int) -> ReviewRecord:
         annotation_by=raw.get("annotation_by") or None,
         created_at=datetime_field(raw.get("created_at"), f"{where}.created_at", line),
     )
-    if review.action == Review.Action.RETURN and not review.comment:
+    if review.action == ReviewAction.RETURN and not review.comment:
         raise InvalidInput("a returned claim needs a comment.", field=f"{where}.comment", line=line)
-    if review.action == Review.Action.OVERRIDE and not review.verdict:
+    if review.action == ReviewAction.OVERRIDE and not review.verdict:
         raise InvalidInput("an override needs a verdict.", field=f"{where}.verdict", line=line)
     return review
 

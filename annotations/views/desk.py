@@ -24,20 +24,20 @@ from ..models import (
     Annotation,
     Claim,
     ClaimMatch,
+    ClaimStance,
     ClaimStatus,
     Document,
     Membership,
-    Source,
-    Stance,
+    SourceStance,
 )
 from ..web_addresses import is_web_address
 
 # The stance shortcuts, shown beside each choice and in the cheat-sheet.
 STANCE_KEYS = {
-    Stance.SUPPORTED: "y",
-    Stance.REFUTED: "x",
-    Stance.CONFLICTING: "c",
-    Stance.NOT_ENOUGH_EVIDENCE: "e",
+    ClaimStance.SUPPORTED: "y",
+    ClaimStance.REFUTED: "x",
+    ClaimStance.CONFLICTING: "c",
+    ClaimStance.NOT_ENOUGH_EVIDENCE: "e",
 }
 
 
@@ -99,9 +99,9 @@ def desk_data(document: Document, claims: list[Claim], user, current_id: int | N
         "labels": [{"key": label.key, "label": label.label} for label in labels],
         "stances": [
             {"key": key, "label": label, "shortcut": STANCE_KEYS[key]}
-            for key, label in Stance.choices
+            for key, label in ClaimStance.choices
         ],
-        "source_stances": [{"key": key, "label": label} for key, label in Source.Stance.choices],
+        "source_stances": [{"key": key, "label": label} for key, label in SourceStance.choices],
         "statuses": dict(ClaimStatus.choices),
         "claims": [claim_data(claim, readable) for claim in claims],
         "returned": returned_to(claims, mine, user),

@@ -12,14 +12,14 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import access
 from ..errors import InvalidInput, StaleVersion
 from ..forms import ReopenForm, ReviewForm
-from ..models import Review
+from ..models import ReviewAction
 from ..review import REVIEW_PAGE_SIZE, review_claim, review_queue_page, set_lock
 
 # What each decision did, for the message after it.
 DONE = {
-    Review.Action.APPROVE: "verdict approved",
-    Review.Action.OVERRIDE: "verdict overridden",
-    Review.Action.RETURN: "returned with your comment",
+    ReviewAction.APPROVE: "verdict approved",
+    ReviewAction.OVERRIDE: "verdict overridden",
+    ReviewAction.RETURN: "returned with your comment",
 }
 
 
