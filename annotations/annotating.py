@@ -86,7 +86,7 @@ def annotation_snapshot(annotation: Annotation) -> dict[str, Any]:
     values = snapshot(annotation)
     values["sources"] = [
         {name: getattr(source, name) for name in sorted(SOURCE_FIELDS)}
-        for source in annotation.sources.all()
+        for source in annotation.cited_sources
     ]
     return values
 
@@ -108,7 +108,7 @@ def annotation_state(annotation: Annotation) -> dict[str, Any]:
         "state": annotation.state,
         "version": annotation.version,
         "guideline_version": annotation.guideline_version,
-        "sources": [source_state(source) for source in annotation.sources.all()],
+        "sources": [source_state(source) for source in annotation.cited_sources],
         "created_at": json_time(annotation.created_at),
         "updated_at": json_time(annotation.updated_at),
         "submitted_at": json_time(annotation.submitted_at),
@@ -260,7 +260,7 @@ def save_annotation(
             if version != annotation.version:
                 raise StaleVersion(annotation, annotation.version)
             before = annotation_snapshot(annotation)
-            previous_sources = list(annotation.sources.all())
+            previous_sources = annotation.cited_sources
             was_submitted = annotation.state == AnnotationState.SUBMITTED
 
         annotation.stance = stance
@@ -274,9 +274,7 @@ def save_annotation(
         annotation.save()
         annotation.annotator = user
         sources, new_sources = store_sources(annotation, previous_sources, cleaned_sources)
-        # The annotation's sources are now exactly these: the audit trail and the answer
-        # read them from here instead of asking the database again.
-        annotation._prefetched_objects_cache = {"sources": sources}
+        annotation.cited_sources = sources
         keep_reservation(claim, user, submit)
         action = "submit" if submit else ("create" if before is None else "update")
         events = [

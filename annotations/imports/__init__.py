@@ -304,10 +304,11 @@ def accounts_for(names: set[str], dry_run: bool) -> tuple[dict[str, Any], list[s
     return users, missing
 
 
-def create_documents(
+def import_documents(
     project: Project, actor, fmt: str, records: Iterable[DocumentRecord]
 ) -> dict[str, Document]:
-    """The documents to import, by the key the file gives them."""
+    """Store an imported dataset's documents, by the key the file gives them. Unlike
+    `ingest.create_documents`, nothing is queued for extraction: their claims come with them."""
     documents: dict[str, Document] = {}
     for record in records:
         assert record.text is not None
@@ -533,7 +534,7 @@ def import_dataset(
             set().union(*(people_in(c) for c in claims)), dry_run
         )
         if not dry_run:
-            documents = create_documents(project, actor, fmt, records)
+            documents = import_documents(project, actor, fmt, records)
             for batch in batches(claims):
                 write_claims(project, documents, batch, users)
             record_import(actor, project, name, fmt, summary)
@@ -617,7 +618,7 @@ def import_jsonl(
         summary.documents = len(good)
         users, summary.new_accounts = accounts_for(names, dry_run)
         if not dry_run:
-            created = create_documents(project, actor, "jsonl", good)
+            created = import_documents(project, actor, "jsonl", good)
             in_bulk = Document.objects.in_bulk(list(existing_documents.values()))
             created.update({key: in_bulk[pk] for key, pk in existing_documents.items()})
             skip = (
