@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -66,7 +66,18 @@ class ReviewQueueParams(serializers.Serializer):
 class ReviewQueue(APIView):
     """Claims awaiting review, disagreements first, with every submitted annotation."""
 
-    @extend_schema(parameters=[ReviewQueueParams], responses=QueueClaimSerializer(many=True))
+    @extend_schema(
+        parameters=[ReviewQueueParams],
+        responses=inline_serializer(
+            "ReviewQueuePage",
+            {
+                "count": serializers.IntegerField(),
+                "page": serializers.IntegerField(),
+                "pages": serializers.IntegerField(),
+                "results": QueueClaimSerializer(many=True),
+            },
+        ),
+    )
     def get(self, request: Request, slug: str) -> Response:
         project, _ = access.get_project_for_user(request.user, slug, review=True)
         params = ReviewQueueParams(data=request.query_params)

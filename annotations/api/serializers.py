@@ -74,7 +74,7 @@ class ProjectSerializer(StrictModelSerializer):
     free_text_verdicts = serializers.BooleanField(source="rating_scale.free_text", read_only=True)
     slug = serializers.SlugField(required=False)
     # Joined and left on the organisation's own endpoints, by its admins.
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Project
@@ -232,6 +232,8 @@ class AnnotationSerializer(serializers.ModelSerializer):
     # The claim's status once this annotation is saved (a draft starts it, the last
     # submission moves it to review): the desk shows it without asking again.
     claim_status = serializers.CharField(source="claim.status", read_only=True)
+    # Blank while a draft has none yet.
+    stance = serializers.ChoiceField(choices=Stance.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Annotation
