@@ -233,7 +233,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
     # submission moves it to review): the desk shows it without asking again.
     claim_status = serializers.CharField(source="claim.status", read_only=True)
     # Blank while a draft has none yet.
-    stance = serializers.ChoiceField(choices=Stance.choices, allow_blank=True, read_only=True)
+    stance = serializers.ChoiceField(choices=ClaimStance.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Annotation
