@@ -203,9 +203,9 @@ def ensure_newcomer(project) -> None:
 
     from annotations.models import Annotation, Membership
 
-    user, created = get_user_model().objects.get_or_create(username="table-newcomer")
-    if created:
-        Membership.objects.create(project=project, user=user)
+    user, _ = get_user_model().objects.get_or_create(username="table-newcomer")
+    _, joined = Membership.objects.get_or_create(project=project, user=user)
+    if joined:
         ids = project.claims.order_by("id").values_list("id", flat=True)
         n_claims = project.claims.count()
         for n in (1, *(n_claims * k // 5 for k in range(1, 5))):
