@@ -89,6 +89,8 @@ def test_an_unknown_stance_or_field_is_refused(api, claim, annotator):
 def test_submit_needs_stance_and_verdict(api, claim, annotator):
     response = put(api, annotator, claim, stance="refuted", submit=True, version=0)
     assert response.status_code == 400
+    assert response.json()["field"] == "verdict"
+    assert "needs a stance and a verdict" in response.json()["detail"]
 
 
 def test_a_stale_version_gets_409_and_keeps_the_saved_annotation(api, claim, annotator):
@@ -113,6 +115,8 @@ def test_a_bad_source_url_saves_nothing(api, claim, annotator):
         version=0,
     )
     assert response.status_code == 400
+    assert response.json()["field"] == "sources[0].url"
+    assert "not a web address" in response.json()["detail"]
     assert not Annotation.objects.exists()
     assert not Source.objects.exists()
 

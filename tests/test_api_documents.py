@@ -51,6 +51,7 @@ def test_a_jsonl_file_with_a_bad_line_imports_nothing(api, project, annotator):
 def test_it_rejects_empty_text(api, project, annotator):
     response = api(annotator).post(url(project), {"title": "x", "text": "   "}, format="json")
     assert response.status_code == 400
+    assert response.json()["field"] == "text"
 
 
 def test_it_rejects_a_binary_file(api, project, annotator):

@@ -68,7 +68,10 @@ def test_an_override_needs_a_known_verdict(api, submitted_claim, editor):
 def test_returning_needs_a_comment_and_reopens_the_annotation(
     api, submitted_claim, editor, annotator
 ):
-    assert review(api, editor, submitted_claim, action="return").status_code == 400
+    refused = review(api, editor, submitted_claim, action="return")
+    assert refused.status_code == 400
+    assert refused.json()["field"] == "comment"
+    assert "a comment is required" in refused.json()["detail"]
     response = review(
         api, editor, submitted_claim, action="return", comment="Add a primary source."
     )
@@ -97,7 +100,10 @@ def test_disagreeing_annotations_need_a_choice(api, project, annotator, second_a
             {"stance": "refuted", "verdict": verdict, "submit": True, "version": 0},
             format="json",
         )
-    assert review(api, editor, claim, action="approve").status_code == 400
+    refused = review(api, editor, claim, action="approve")
+    assert refused.status_code == 400
+    assert refused.json()["field"] == "verdict"
+    assert "The annotators disagree" in refused.json()["detail"]
     chosen = claim.annotations.get(annotator=second_annotator)
     response = review(api, editor, claim, action="approve", annotation=chosen.pk)
     assert response.status_code == 201

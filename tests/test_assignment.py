@@ -59,6 +59,8 @@ def test_it_rejects_other_projects_claims_and_non_members(
         format="json",
     )
     assert response.status_code == 400
+    assert response.json()["field"] == "claims"
+    assert "not in this project" in response.json()["detail"]
     mine = claims_of(project, 1)[0]
     response = api(editor).post(
         f"/api/projects/{project.slug}/assignments/",
@@ -77,6 +79,8 @@ def test_it_refuses_claims_already_in_review(api, project, editor, annotator):
         format="json",
     )
     assert response.status_code == 400
+    assert response.json()["field"] == "claims"
+    assert "already in review or decided" in response.json()["detail"]
 
 
 def test_distribution_is_fair_and_respects_the_overlap(api, project, editor):

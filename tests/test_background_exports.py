@@ -102,7 +102,9 @@ def test_a_failed_export_records_its_error(
     assert body["status"] == "failed"
     assert "disk full" in body["error"]
     assert body["download_url"] is None
-    assert api(editor).get(f"/api/exports/{export_id}/download/").status_code == 409
+    refused = api(editor).get(f"/api/exports/{export_id}/download/")
+    assert refused.status_code == 409
+    assert refused.json() == {"detail": "This export is failed, not ready.", "status": "failed"}
 
 
 def test_a_stranger_cannot_see_or_download_an_export(
@@ -138,6 +140,7 @@ def test_it_rejects_an_unknown_format(api, project, editor):
     response = request(api, editor, project, format="xml")
     assert response.status_code == 400
     assert response.json()["field"] == "format"
+    assert '"xml" is not a valid choice' in response.json()["detail"]
 
 
 def test_it_rejects_other_projects(api, project, stranger):

@@ -108,6 +108,8 @@ def test_it_refuses_a_second_claim_with_the_same_span(api, document, annotator):
         format="json",
     )
     assert response.status_code == 400
+    assert response.json()["field"] == "start"
+    assert "already a claim with exactly this span" in response.json()["detail"]
 
 
 def test_add_claim_stranger_gets_404(api, document, stranger):
@@ -150,6 +152,7 @@ def test_rejecting_needs_a_reason(api, document, annotator):
         f"/api/claims/{claim.pk}/reject/", {"reason": "  ", "version": 1}, format="json"
     )
     assert response.status_code == 400
+    assert response.json()["field"] == "reason"
 
 
 def test_rejecting_a_stale_version_gets_409(api, document, annotator):
@@ -196,6 +199,8 @@ def test_it_will_not_merge_a_claim_into_itself(api, document, annotator):
         f"/api/claims/{claim.pk}/merge/", {"duplicate": claim.pk}, format="json"
     )
     assert response.status_code == 400
+    assert response.json()["field"] == "duplicate"
+    assert "cannot be merged into itself" in response.json()["detail"]
 
 
 def test_merge_rejects_other_projects(api, document, annotator):

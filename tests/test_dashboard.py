@@ -139,9 +139,9 @@ def test_the_agreement_page_shows_pairs(client, busy_project, editor):
     client.force_login(editor)
     body = client.get(f"/projects/{busy_project.slug}/agreement/").content.decode()
     assert "alice and bruno" in body
-    assert (
-        client.get(f"/projects/{busy_project.slug}/agreement/", {"since": "x"}).status_code == 400
-    )
+    refused = client.get(f"/projects/{busy_project.slug}/agreement/", {"since": "x"})
+    assert refused.status_code == 400
+    assert "is not a date; use YYYY-MM-DD" in refused.content.decode()
 
 
 @pytest.mark.parametrize("path", ["dashboard", "agreement"])

@@ -47,7 +47,9 @@ def test_an_empty_comment_is_refused(api, client, project, annotator):
     assert response.status_code == 400
     assert response.json()["field"] == "body"
     client.force_login(annotator)
-    assert client.post(f"/claims/{claim.pk}/comments/", {"body": ""}).status_code == 400
+    refused = client.post(f"/claims/{claim.pk}/comments/", {"body": ""})
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["body"]
     assert not Comment.objects.exists()
 
 

@@ -35,6 +35,8 @@ def test_it_refuses_an_unknown_user_or_role(api, project, admin):
 def test_it_refuses_to_invite_a_member_twice(api, project, admin, annotator):
     response = api(admin).post(url(project), {"username": "alice", "role": "admin"}, format="json")
     assert response.status_code == 400
+    assert response.json()["field"] == "username"
+    assert "alice is already a member" in response.json()["detail"]
     assert project.memberships.get(user=annotator).role == Role.ANNOTATOR
 
 
@@ -58,10 +60,12 @@ def test_an_admin_removes_a_member(api, project, admin, annotator):
 
 
 def test_the_last_admin_cannot_leave_or_be_demoted(api, project, admin):
-    assert (
-        api(admin).patch(url(project, "ada"), {"role": "editor"}, format="json").status_code == 400
-    )
-    assert api(admin).delete(url(project, "ada")).status_code == 400
+    demoted = api(admin).patch(url(project, "ada"), {"role": "editor"}, format="json")
+    assert demoted.status_code == 400
+    assert "A project needs an admin" in demoted.json()["detail"]
+    removed = api(admin).delete(url(project, "ada"))
+    assert removed.status_code == 400
+    assert "A project needs an admin" in removed.json()["detail"]
     assert project.memberships.get(user=admin).role == Role.ADMIN
 
 

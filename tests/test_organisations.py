@@ -96,12 +96,16 @@ def test_an_admin_takes_a_project_out(api, project, admin, organisation):
 def test_admins_add_and_remove_admins_but_not_the_last(api, admin, organisation):
     dora = UserFactory(username="dora")
     url = "/api/organisations/acme/admins/"
-    assert api(admin).post(url, {"username": "ghost"}, format="json").status_code == 400
+    ghost = api(admin).post(url, {"username": "ghost"}, format="json")
+    assert ghost.status_code == 400
+    assert ghost.json()["field"] == "username"
+    assert "There is no user called 'ghost'." in ghost.json()["detail"]
     assert api(admin).post(url, {"username": "dora"}, format="json").status_code == 201
     assert [a["username"] for a in api(dora).get(url).json()] == ["ada", "dora"]
     assert api(dora).delete(f"{url}ada/").status_code == 204
     response = api(dora).delete(f"{url}dora/")
     assert response.status_code == 400
+    assert "An organisation needs an admin" in response.json()["detail"]
     assert list(organisation.admins.all()) == [dora]
 
 
@@ -157,6 +161,7 @@ def test_the_pages_create_and_manage_an_organisation(client, project, admin):
     assert (organisation.name, organisation.url) == ("Acme", "https://acme.example/")
     response = client.post(page, {"name": "Acme", "url": "ftp://acme.example/"})
     assert response.status_code == 400
+    assert "use one starting with http:// or https://" in response.content.decode()
 
     assert client.post(f"{page}projects/{project.slug}/remove/").status_code == 302
     project.refresh_from_db()

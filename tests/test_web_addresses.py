@@ -80,6 +80,7 @@ def test_the_api_and_the_paste_form_refuse_other_schemes(api, client, project, a
     client.force_login(annotator)
     response = client.post(f"/projects/{project.slug}/documents/new/", payload)
     assert response.status_code == 400
+    assert response.context["form"].errors["url"]
     assert Document.objects.count() == 0
 
 
