@@ -91,6 +91,10 @@ def run_queued(kind: str, budget_seconds: float, stop: threading.Event | None = 
         if not batch:
             break
         started = 0
+        if settings.JOB_RUNNER != "eager":
+            # Jobs waiting for their turn in the batch keep their leases too.
+            for job in batch:
+                jobs.heartbeat.hold(job)
         try:
             for group in run_together(kind, batch):
                 if stop and stop.is_set():
@@ -105,6 +109,7 @@ def run_queued(kind: str, budget_seconds: float, stop: threading.Event | None = 
             # Stopped mid-batch (shutdown, time limit): the jobs not started go back.
             for waiting in batch[started:]:
                 jobs.release(waiting)
+                jobs.heartbeat.drop(waiting)
     return ran
 
 
