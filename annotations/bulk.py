@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from psycopg.types.json import Jsonb
 
 
@@ -53,3 +53,23 @@ def insert_objects(objs: Sequence[models.Model], fields: Sequence[str] | None = 
                 row[i] = Jsonb(row[i])
             copy.write_row(row)
     return False
+
+
+# Rows inserted at once past which the planner's statistics are refreshed at once.
+ANALYZE_AFTER_ROWS = 1000
+
+
+def analyze_on_commit(n_rows: int, *models_: type[models.Model]) -> None:
+    """After a large insert on PostgreSQL, refresh the planner's statistics of the tables
+    once the transaction commits. Autovacuum would, but on a busy machine only minutes
+    later, and until then a list filtered over the new rows is planned as if the table were
+    empty (a bitmap scan and a sort: 292 ms instead of 0.24 ms for 20,000 documents)."""
+    if connection.vendor != "postgresql" or n_rows < ANALYZE_AFTER_ROWS:
+        return
+    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models_)
+
+    def analyze() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {tables}")
+
+    transaction.on_commit(analyze, robust=True)

@@ -19,7 +19,7 @@ from django.utils.timezone import make_aware
 
 from . import jobs
 from .audit import record_event, snapshot
-from .bulk import insert_objects
+from .bulk import analyze_on_commit, insert_objects
 from .errors import InvalidInput, TooLarge
 from .extraction.cleaning import (
     NoArticle,
@@ -29,7 +29,7 @@ from .extraction.cleaning import (
     transcript_to_text,
 )
 from .json_input import load_json
-from .models import Document, Project, hash_content
+from .models import Document, Job, Project, hash_content
 from .web_addresses import check_web_address
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".csv", ".tsv")
@@ -303,6 +303,7 @@ def create_documents(project: Project, user, docs: list[DocumentInput]) -> list[
         },
     )
     jobs.queue_extractions(documents)
+    analyze_on_commit(len(documents), Document, Job)
     return documents
 
 

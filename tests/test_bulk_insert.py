@@ -47,3 +47,21 @@ def test_a_duplicate_is_an_integrity_error(project):
     duplicate = Document(project=project, title="Again", text=text, content_hash=hash_content(text))
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_objects([duplicate], ["project", "title", "text", "content_hash", "created_at"])
+
+
+@pytest.mark.postgres
+def test_a_large_upload_refreshes_the_planner_statistics(
+    project, editor, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+
+    from annotations.ingest import DocumentInput, create_documents
+
+    docs = [
+        DocumentInput(title=f"Report {i}", text=f"Prices rose {i}% in May.") for i in range(1000)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        create_documents(project, editor, docs)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'annotations_document'")
+        assert cursor.fetchone()[0] >= 1000
