@@ -48,6 +48,8 @@ def check_verdict(claim: Claim, verdict: str, field: str = "verdict") -> str:
 
 
 def clean_sources(raw_sources: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The sources of an annotation as the page or the API sent them, checked: the one place
+    for their rules. InvalidInput names the field, as `sources[1].url`."""
     if not isinstance(raw_sources, list):
         raise InvalidInput("Sources must be a list.", field="sources")
     cleaned = []
@@ -61,24 +63,32 @@ def clean_sources(raw_sources: list[dict[str, Any]]) -> list[dict[str, str]]:
         url = check_web_address(raw.get("url"), field=f"{where}.url")
         if not url:
             raise InvalidInput("is missing.", field=f"{where}.url")
-        stance = raw.get("stance") or SourceStance.NEUTRAL
+        stance = raw.get("stance", SourceStance.NEUTRAL)
         if stance not in SourceStance.values:
             raise InvalidInput(
                 f"unknown stance {stance!r}; allowed: {', '.join(SourceStance.values)}.",
                 field=f"{where}.stance",
             )
-        cleaned.append(
-            {
-                "url": url,
-                "title": (raw.get("title") or "").strip()[:500],
-                "publisher": (raw.get("publisher") or "").strip()[:200],
-                "quote": raw.get("quote") or "",
-                "stance": stance,
-                "question": raw.get("question") or "",
-                "answer": raw.get("answer") or "",
-            }
-        )
+        texts = {name: source_text(raw, name, where) for name in SOURCE_TEXTS}
+        cleaned.append({"url": url, "stance": stance, **texts})
     return cleaned
+
+
+# A source's text fields, with their longest length where the column has one.
+SOURCE_TEXTS = {"title": 500, "publisher": 200, "quote": None, "question": None, "answer": None}
+
+
+def source_text(raw: dict[str, Any], name: str, where: str) -> str:
+    if name not in raw:
+        return ""
+    value = raw[name]
+    if not isinstance(value, str):
+        raise InvalidInput("must be text.", field=f"{where}.{name}")
+    value = value.strip()
+    limit = SOURCE_TEXTS[name]
+    if limit is not None and len(value) > limit:
+        raise InvalidInput(f"is longer than {limit} characters.", field=f"{where}.{name}")
+    return value
 
 
 def annotation_snapshot(annotation: Annotation) -> dict[str, Any]:

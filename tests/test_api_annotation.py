@@ -121,6 +121,38 @@ def test_a_bad_source_url_saves_nothing(api, claim, annotator):
     assert not Source.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "source, field, message",
+    [
+        ({"url": "https://a.example.org/", "title": "x" * 501}, "title", "longer than 500"),
+        ({"url": "https://a.example.org/", "publisher": ["x"]}, "publisher", "must be text"),
+        ({"url": "https://a.example.org/", "quote": None}, "quote", "must be text"),
+        ({"url": "https://a.example.org/", "stance": ""}, "stance", "unknown stance"),
+        ({"title": "No address"}, "url", "missing"),
+        ({"url": "https://a.example.org/", "mood": "sure"}, "mood", "unknown field"),
+    ],
+)
+def test_a_bad_source_is_named_with_why(api, claim, annotator, source, field, message):
+    response = put(api, annotator, claim, sources=[SOURCES[1], source], version=0)
+    assert response.status_code == 400
+    assert response.json()["field"] == f"sources[1].{field}"
+    assert message in response.json()["detail"]
+    assert not Annotation.objects.exists()
+
+
+def test_a_source_s_texts_are_trimmed(api, claim, annotator):
+    source = {"url": " https://a.example.org/ ", "title": "  Minutes ", "quote": " 3.9% \n"}
+    response = put(api, annotator, claim, sources=[source], version=0)
+    assert response.status_code == 200
+    saved = response.json()["sources"][0]
+    assert (saved["url"], saved["title"], saved["quote"], saved["stance"]) == (
+        "https://a.example.org/",
+        "Minutes",
+        "3.9%",
+        "neutral",
+    )
+
+
 def test_i_read_back_my_own_annotation_only(api, claim, annotator, second_annotator):
     put(api, annotator, claim, stance="refuted", verdict="false", version=0)
     assert api(annotator).get(f"/api/claims/{claim.pk}/annotation/").json()["verdict"] == "false"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..annotating import annotation_state
@@ -190,12 +191,19 @@ class ClaimUpdateSerializer(StrictSerializer):
     version = serializers.IntegerField()
 
 
+# A source as an annotation sends it, for the schema: the values are checked where the
+# page's are, by save_annotation (annotating.clean_sources).
 class SourceSerializer(StrictModelSerializer):
     url = web_address_field()
 
     class Meta:
         model = Source
         fields = ["url", "title", "publisher", "quote", "stance", "question", "answer"]
+
+
+@extend_schema_field(SourceSerializer(many=True))
+class SourcesField(serializers.JSONField):
+    """The sources as sent, for save_annotation to check."""
 
 
 class SourceOutputSerializer(serializers.ModelSerializer):
@@ -270,13 +278,9 @@ class AnnotationInputSerializer(StrictSerializer):
         required=False, allow_blank=True, default="", trim_whitespace=False
     )
     checkworthy = serializers.BooleanField(required=False, allow_null=True, default=None)
-    sources = SourceSerializer(many=True, required=False, default=list)
+    sources = SourcesField(required=False, default=list)
     submit = serializers.BooleanField(required=False, default=False)
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
-
-    def validate_sources(self, value):
-        # Sources are checked in full by save_annotation; pass them through as plain dicts.
-        return [dict(source) for source in value]
 
 
 STANCE_HELP = ", ".join(ClaimStance.values)
