@@ -14,7 +14,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
-from .models import AuditEvent, Project
+from .models import Assignment, AuditEvent, Comment, Project, Review
 from .spreadsheets import inert_cells
 
 
@@ -104,8 +104,6 @@ def record_events(
 def claim_events(claim) -> models.QuerySet[AuditEvent]:
     """The claim's timeline: events on the claim itself and on its annotations (with their
     sources), reviews, comments and assignments, oldest first."""
-    from .models import Assignment, Comment, Review
-
     related = Q(object_type="claim", object_id=claim.pk)
     for model, rows in (
         (claim.annotations.model, claim.annotations.all()),

@@ -4,7 +4,11 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q
 
+from .claim_list import SORTS, ClaimFilters
 from .errors import InvalidInput
+from .exports import FORMATS
+from .exports.filters import ExportFilters
+from .extraction.claim_types import CLAIM_TYPES
 from .models import (
     AveritecLabel,
     ClaimStance,
@@ -293,8 +297,6 @@ class ExportForm(forms.Form):
     annotator = forms.ChoiceField(choices=[], required=False)
 
     def __init__(self, *args, project: Project, **kwargs):
-        from .exports import FORMATS
-
         super().__init__(*args, **kwargs)
         self.fields["format"].choices = [(name, f.label) for name, f in FORMATS.items()]
         self.fields["verdict"].choices = verdict_choices(project)[1:]
@@ -316,8 +318,6 @@ class ExportForm(forms.Form):
 
     def filters(self):
         """The cleaned filters; call after is_valid()."""
-        from .exports.filters import ExportFilters
-
         data = self.cleaned_data
         return ExportFilters.from_params(
             {
@@ -384,8 +384,6 @@ class ClaimFilterForm(forms.Form):
     before = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
 
     def __init__(self, *args, project: Project, membership, **kwargs):
-        from .claim_list import SORTS
-        from .extraction.claim_types import CLAIM_TYPES
 
         super().__init__(*args, **kwargs)
         self.membership = membership
@@ -417,7 +415,6 @@ class ClaimFilterForm(forms.Form):
 
     def filters(self):
         """The filters as cleaned; call after is_valid()."""
-        from .claim_list import ClaimFilters
 
         data = self.cleaned_data
         return ClaimFilters(

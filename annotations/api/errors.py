@@ -17,11 +17,11 @@ from ..bad_requests import CONSTRAINT_MESSAGE, STORE_MESSAGE, constraint_field
 from ..errors import Busy, InvalidInput, NotAllowed, StaleVersion, TooLarge
 from ..imports import LISTED, DatasetErrors, error_dict
 from ..models import Annotation, Claim
+from .serializers import ClaimSerializer
 
 
 def current_state(obj) -> dict | None:
-    from .serializers import ClaimSerializer
-
+    """What a stale edit's reply shows of the object as it now stands."""
     if isinstance(obj, Annotation):
         return annotation_state(obj)
     if isinstance(obj, Claim):
