@@ -121,3 +121,18 @@ def test_a_second_editor_deciding_from_a_stale_page_gets_409(api, submitted_clai
 def test_annotators_get_403_and_strangers_404(api, submitted_claim, annotator, stranger):
     assert review(api, annotator, submitted_claim, action="approve").status_code == 403
     assert review(api, stranger, submitted_claim, action="approve").status_code == 404
+
+
+def test_a_return_cannot_lock_and_changes_nothing(api, submitted_claim, editor):
+    response = review(api, editor, submitted_claim, action="return", comment="Why?", lock=True)
+    assert response.status_code == 400
+    assert response.json()["field"] == "lock"
+    submitted_claim.refresh_from_db()
+    assert (submitted_claim.status, submitted_claim.locked) == ("in_review", False)
+    assert not Review.objects.exists()
+
+
+def test_an_unknown_action_is_named(api, submitted_claim, editor):
+    response = review(api, editor, submitted_claim, action="shelve")
+    assert response.status_code == 400
+    assert response.json()["field"] == "action"
