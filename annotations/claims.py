@@ -47,17 +47,7 @@ def store_candidates(
     # tens of thousands of claims within a few tens of MB.
     for offset in range(0, len(kept), _STORE_BATCH):
         new_claims = [
-            Claim(
-                project_id=document.project_id,
-                document=document,
-                text=candidate.text,
-                start=candidate.start,
-                end=candidate.end,
-                speaker=candidate.speaker[:200],
-                score=candidate.score,
-                scorer_version=extractor_version,
-                claim_types=list(candidate.claim_types),
-            )
+            claim_from_candidate(document, candidate, extractor_version)
             for candidate in kept[offset : offset + _STORE_BATCH]
         ]
         Claim.objects.bulk_create(new_claims)
@@ -66,6 +56,23 @@ def store_candidates(
     document.extractor_version = extractor_version
     document.save(update_fields=["extractor_version"])
     return created
+
+
+def claim_from_candidate(
+    document: Document, candidate: extraction.Candidate, extractor_version: str
+) -> Claim:
+    """An unsaved claim of the document for one extracted candidate."""
+    return Claim(
+        project_id=document.project_id,
+        document=document,
+        text=candidate.text,
+        start=candidate.start,
+        end=candidate.end,
+        speaker=candidate.speaker[:200],
+        score=candidate.score,
+        scorer_version=extractor_version,
+        claim_types=list(candidate.claim_types),
+    )
 
 
 def store_new_candidates(
@@ -80,17 +87,7 @@ def store_new_candidates(
     for document, found in zip(documents, candidates, strict=True):
         threshold = document.project.checkworthiness_threshold
         by_project.setdefault(document.project_id, []).extend(
-            Claim(
-                project_id=document.project_id,
-                document=document,
-                text=candidate.text,
-                start=candidate.start,
-                end=candidate.end,
-                speaker=candidate.speaker[:200],
-                score=candidate.score,
-                scorer_version=extractor_version,
-                claim_types=list(candidate.claim_types),
-            )
+            claim_from_candidate(document, candidate, extractor_version)
             for candidate in found
             if candidate.score >= threshold
         )
