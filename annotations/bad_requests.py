@@ -52,13 +52,29 @@ def constraint_field(exc: IntegrityError) -> str | None:
     return None
 
 
+def error_body(message: str, field: str | None = None) -> dict:
+    """The API's one error shape, `{detail, field?}`: the detail names the field first."""
+    body = {"detail": f"{field}: {message}" if field else message}
+    if field:
+        body["field"] = field
+    return body
+
+
+def database_refusal(exc: Exception) -> tuple[str, str | None] | None:
+    """What to say of a write the database refused that no check caught first: the
+    message and the field it is about (when it can be told); None for other errors."""
+    if isinstance(exc, DataError):
+        return STORE_MESSAGE, None
+    if isinstance(exc, IntegrityError):
+        field = constraint_field(exc)
+        return (CONSTRAINT_MESSAGE if field else f"The change {CONSTRAINT_MESSAGE}"), field
+    return None
+
+
 def refusal(request: HttpRequest, status: int, message: str, field: str | None = None):
     """The answer to a refused request: JSON on the API, the error page elsewhere."""
     if request.path.startswith("/api/"):
-        body = {"detail": f"{field}: {message}" if field else message}
-        if field:
-            body["field"] = field
-        return JsonResponse(body, status=status)
+        return JsonResponse(error_body(message, field), status=status)
     if field:
         message = f"“{field}” {message}"
     return render(request, "annotations/error.html", {"message": message}, status=status)
@@ -97,10 +113,7 @@ class BadRequestMiddleware:
             return too_large(request)
         if isinstance(exception, TooManyFieldsSent):
             return refusal(request, 400, "The form has too many fields.")
-        if isinstance(exception, DataError):
-            return refusal(request, 400, STORE_MESSAGE)
-        if isinstance(exception, IntegrityError):
-            field = constraint_field(exception)
-            message = CONSTRAINT_MESSAGE if field else f"The change {CONSTRAINT_MESSAGE}"
-            return refusal(request, 400, message, field)
+        refused = database_refusal(exception)
+        if refused:
+            return refusal(request, 400, *refused)
         return None

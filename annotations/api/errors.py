@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.db import DataError, IntegrityError
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from ..annotating import annotation_state
-from ..bad_requests import CONSTRAINT_MESSAGE, STORE_MESSAGE, constraint_field
+from ..bad_requests import database_refusal, error_body
 from ..errors import Busy, InvalidInput, NotAllowed, StaleVersion, TooLarge
 from ..imports import LISTED, DatasetErrors, error_dict
 from ..models import Annotation, Claim
@@ -55,9 +54,7 @@ def validation_body(detail: Any) -> dict[str, Any]:
     error under `errors` when there are several."""
     errors = list(flatten_errors(detail)) or [("", "Invalid input.")]
     field, message = errors[0]
-    body: dict[str, Any] = {"detail": f"{field}: {message}" if field else message}
-    if field:
-        body["field"] = field
+    body = error_body(message, field or None)
     if len(errors) > 1:
         body["errors"] = [{"field": f or None, "message": m} for f, m in errors[:LISTED]]
     return body
@@ -92,13 +89,8 @@ def handle_exception(exc, context):
         return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, ValidationError):
         return Response(validation_body(exc.detail), status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, IntegrityError):
-        # A check the serializers and domain functions missed; the database kept the rule.
-        field = constraint_field(exc)
-        body = {"detail": f"{field}: {CONSTRAINT_MESSAGE}", "field": field}
-        if not field:
-            body = {"detail": f"The change {CONSTRAINT_MESSAGE}"}
-        return Response(body, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, DataError):
-        return Response({"detail": STORE_MESSAGE}, status=status.HTTP_400_BAD_REQUEST)
+    # A check the serializers and domain functions missed; the database kept the rule.
+    refused = database_refusal(exc)
+    if refused:
+        return Response(error_body(*refused), status=status.HTTP_400_BAD_REQUEST)
     return exception_handler(exc, context)
